@@ -1,0 +1,80 @@
+"""The one runner behind every job: args, config, session, stage, ledger, exit code."""
+
+import sys
+import time
+import traceback
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from pyspark.sql import SparkSession
+
+from scout_spark.cli.args import base_parser
+from scout_spark.cli.context import RunContext
+from scout_spark.cli.errors import describe_error
+from scout_spark.config import Config, load_config
+from scout_spark.errors import ScoutError
+from scout_spark.ops import ledger
+from scout_spark.ops.ledger import RunIdentity
+from scout_spark.session import build_spark_session
+from scout_spark.stages import STAGES, Stage
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def new_run_id(stage: str) -> str:
+    """Sortable, unique: <stage>-<UTC time>-<random>."""
+    return f"{stage}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _say(stage: str, message: str) -> None:
+    print(f"scout {stage}: {message}", file=sys.stderr, flush=True)
+
+
+def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
+    """Run one stage in an existing session, with ledger rows on start and end."""
+    run_id = getattr(args, "run_id", None) or new_run_id(stage.name)
+    who = RunIdentity(
+        run_id=run_id,
+        pipeline_run_id=getattr(args, "pipeline_run_id", None) or run_id,
+        stage=stage.name,
+        started_at=datetime.now(UTC),
+    )
+    started = time.monotonic()
+    try:
+        ledger.record(spark, config, who, "running")
+        result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
+    except Exception as exc:
+        message = describe_error(exc, config)
+        try:
+            ledger.record(spark, config, who, "failed", error=message)
+        except Exception as ledger_exc:
+            _say(stage.name, f"could not record the failure: {describe_error(ledger_exc, config)}")
+        _say(stage.name, f"failed after {time.monotonic() - started:.1f}s: {message}")
+        if getattr(args, "verbose", False):
+            traceback.print_exc(file=sys.stderr)
+        elif not isinstance(exc, ScoutError):
+            _say(stage.name, "run again with --verbose for the full traceback")
+        return EXIT_FAILED
+    ledger.record(spark, config, who, result.status, result=result)
+    detail = f": {result.summary}" if result.summary else ""
+    _say(stage.name, f"{result.status} in {time.monotonic() - started:.1f}s (run {run_id}){detail}")
+    return EXIT_OK
+
+
+def main(stage_name: str, argv: Sequence[str] | None = None) -> int:
+    """Entry point of `jobs/<stage>.py`: returns the process exit code."""
+    stage = STAGES[stage_name]
+    parser = base_parser(f"{stage_name}", stage.description)
+    stage.add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.env, args.config, args.overrides)
+        spark = build_spark_session(config)
+    except ScoutError as exc:
+        _say(stage_name, f"error: {describe_error(exc, None)}")
+        return EXIT_USAGE
+    try:
+        return run_stage(stage, spark, config, args)
+    finally:
+        spark.stop()

@@ -1,0 +1,86 @@
+"""Typed, frozen configuration objects; built only by `scout_spark.config.loader`."""
+
+from dataclasses import dataclass, field
+
+ENVS = ("local", "dev", "staging", "prod")
+JARS_MODES = ("local_cache", "none")
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Where landing files are read from."""
+
+    root: str
+
+
+@dataclass(frozen=True)
+class LakeConfig:
+    """Where the Delta tables live."""
+
+    root: str
+
+
+@dataclass(frozen=True)
+class SparkConfig:
+    """How the SparkSession is built."""
+
+    app_name: str
+    master: str | None
+    jars: str
+    shuffle_partitions: int
+    ui_enabled: bool
+    driver_memory: str | None
+    log_level: str
+    extra_conf: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class S3Config:
+    """S3A settings; credentials come from the AWS default chain, never from config."""
+
+    endpoint: str | None
+    region: str
+    path_style_access: bool
+    ssl_enabled: bool
+    credentials_provider: str | None
+    disable_ec2_metadata: bool
+
+
+@dataclass(frozen=True)
+class PostgresConfig:
+    """Dashboard database; the password is read from the env var named by `password_env`."""
+
+    host: str
+    port: int
+    database: str
+    user: str
+    password_env: str
+    sslmode: str
+    schema: str
+    statement_timeout_ms: int
+    connect_timeout_s: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """One environment's whole configuration, validated before Spark starts."""
+
+    env: str
+    pipeline_name: str
+    timezone: str
+    source: SourceConfig
+    lake: LakeConfig
+    spark: SparkConfig
+    s3: S3Config
+    postgres: PostgresConfig
+    other_env_roots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    origins: tuple[str, ...] = ()
+
+    def lake_path(self, *parts: str) -> str:
+        """A path under the lake root, e.g. lake_path('bronze', 'transactions')."""
+        return "/".join([self.lake.root.rstrip("/"), *parts])
+
+    def source_path(self, *parts: str) -> str:
+        """A path under the source root."""
+        return "/".join([self.source.root.rstrip("/"), *parts])

@@ -1,0 +1,1 @@
+"""Delta Lake access: versions, writes, time travel."""

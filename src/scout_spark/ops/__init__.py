@@ -1,0 +1,1 @@
+"""Operations: run ledger, stage results."""

@@ -1,0 +1,1 @@
+"""Publishing gold and platinum into Postgres."""

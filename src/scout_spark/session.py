@@ -1,0 +1,89 @@
+"""Build the one SparkSession a run uses: Delta, S3A, explicit time zone, pinned jars."""
+
+import os
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from scout_spark.config import Config
+from scout_spark.errors import SetupError
+from scout_spark.jars import resolve_jars
+
+LOG4J_CONF = Path(__file__).resolve().parents[2] / "conf" / "log4j2.properties"
+DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
+DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+
+
+def spark_conf(config: Config) -> dict[str, str]:
+    """Every Spark setting derived from config (no secrets: S3 keys come from the AWS chain)."""
+    conf = {
+        "spark.app.name": config.spark.app_name,
+        "spark.sql.extensions": DELTA_EXTENSION,
+        "spark.sql.catalog.spark_catalog": DELTA_CATALOG,
+        # Business dates use config.timezone explicitly; stored instants are UTC.
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": str(config.spark.shuffle_partitions),
+        "spark.ui.enabled": str(config.spark.ui_enabled).lower(),
+        "spark.databricks.delta.retentionDurationCheck.enabled": "true",
+        "spark.hadoop.fs.s3a.endpoint.region": config.s3.region,
+        "spark.hadoop.fs.s3a.path.style.access": str(config.s3.path_style_access).lower(),
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": str(config.s3.ssl_enabled).lower(),
+    }
+    if config.s3.endpoint:
+        conf["spark.hadoop.fs.s3a.endpoint"] = config.s3.endpoint
+    if config.s3.credentials_provider:
+        conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = config.s3.credentials_provider
+    java_options = []
+    if config.s3.disable_ec2_metadata:
+        java_options.append("-Daws.disableEc2Metadata=true")
+        conf["spark.executor.extraJavaOptions"] = "-Daws.disableEc2Metadata=true"
+    if LOG4J_CONF.is_file():
+        java_options.append(f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()}")
+    if java_options:
+        conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
+    if config.spark.master:
+        conf["spark.master"] = config.spark.master
+    if (config.spark.master or "").startswith("local"):
+        # Local mode talks to itself only: keep the driver on loopback.
+        conf["spark.driver.host"] = "127.0.0.1"
+        conf["spark.driver.bindAddress"] = "127.0.0.1"
+    if config.spark.driver_memory:
+        conf["spark.driver.memory"] = config.spark.driver_memory
+    if config.spark.jars == "local_cache" and not _jvm_already_running():
+        conf["spark.jars"] = ",".join(str(p) for p in resolve_jars())
+    conf.update(config.spark.extra_conf)
+    return conf
+
+
+def _jvm_already_running() -> bool:
+    """True under spark-submit / a platform, where jars can no longer be added to the driver."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def build_spark_session(config: Config) -> SparkSession:
+    """Create (or reuse) the SparkSession for this config and check Delta is loadable."""
+    if config.s3.disable_ec2_metadata:
+        os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    if (config.spark.master or "").startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder
+    for key, value in spark_conf(config).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(config.spark.log_level)
+    _check_delta_loaded(spark)
+    return spark
+
+
+def _check_delta_loaded(spark: SparkSession) -> None:
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    try:
+        jvm.java.lang.Class.forName(
+            DELTA_EXTENSION, False, jvm.Thread.currentThread().getContextClassLoader()
+        )
+    except Exception:
+        raise SetupError(
+            "Delta Lake classes are not on the driver class path: run through "
+            "scripts/spark-submit (adds the cached jars), pass --jars $(scout-jars), "
+            "or use a platform that provides Delta"
+        ) from None

@@ -1,0 +1,35 @@
+"""Registry of the stages a job can run, by name."""
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scout_spark.cli.context import RunContext
+from scout_spark.ops.doctor import run_doctor
+from scout_spark.ops.results import StageResult
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """Stages without options of their own."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One runnable stage: its name, help text, options and the library call."""
+
+    name: str
+    description: str
+    run: Callable[[RunContext], StageResult]
+    add_arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
+
+
+STAGES: dict[str, Stage] = {
+    stage.name: stage
+    for stage in (
+        Stage(
+            "doctor",
+            "Check config, bucket access (a Delta round trip), Postgres and jars.",
+            run_doctor,
+        ),
+    )
+}

@@ -1,0 +1,78 @@
+"""Shared fixtures: the local services, one test config, ONE SparkSession per test session."""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+
+from scout_spark.config import Config, load_config
+from scout_spark.services import load_services_env, start_all
+from scout_spark.session import build_spark_session
+
+TEST_SPARK_SETTINGS = (
+    "spark.shuffle_partitions=2",
+    "spark.ui_enabled=false",
+    "spark.driver_memory=3g",
+    "spark.extra_conf.spark.ui.showConsoleProgress=false",
+    "spark.extra_conf.spark.sql.adaptive.coalescePartitions.initialPartitionNum=2",
+    # Small multipart thresholds so a ~12 MB file exercises S3 multipart upload.
+    "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",
+    "spark.extra_conf.spark.hadoop.fs.s3a.multipart.threshold=5M",
+)
+
+
+@pytest.fixture(scope="session")
+def services_env() -> dict[str, str]:
+    """Environment of the local S3 endpoint and Postgres (started if not running)."""
+    start_all()  # idempotent: a no-op when both are running
+    return load_services_env()
+
+
+@pytest.fixture(scope="session")
+def test_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("scout")
+
+
+@pytest.fixture(scope="session")
+def test_config(services_env: dict[str, str], test_root: Path) -> Config:
+    """The local config with the lake and landing zone in a throwaway folder."""
+    return load_config(
+        "local",
+        overrides=[
+            f"source.root={test_root / 'landing'}/",
+            f"lake.root={test_root / 'lake'}/",
+            *TEST_SPARK_SETTINGS,
+        ],
+    )
+
+
+@pytest.fixture(scope="session")
+def spark(test_config: Config) -> Iterator[SparkSession]:
+    """The one SparkSession of the test session: Delta, S3A, JDBC and Avro jars loaded."""
+    session = build_spark_session(test_config)
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def s3(services_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """boto3 S3 client for the local endpoint."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=services_env["SCOUT_S3_ENDPOINT"],
+        aws_access_key_id=services_env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=services_env["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+    )
+
+
+@pytest.fixture
+def s3_bucket(s3) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty bucket on the local S3 endpoint; returns its name."""
+    name = f"scout-test-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
