@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The main command: set-up, local services, then the pipeline on the embedded local
-# default (files under ./data, the private Postgres), ending with what it produced.
+# The main command: set-up, local services, sample data, then the pipeline on the
+# embedded local default (files under ./data, the private Postgres), showing the result.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/services.sh start
 set -a; . data/services/services.env; set +a
-scripts/spark-submit jobs/doctor.py --env local "$@"
+if [ ! -f data/landing/_manifest.json ]; then
+  .venv/bin/scout-generate-sample-data --dest data/landing --days 7 \
+    --transactions-per-day 500 --faults all --with-incremental
+fi
+scripts/spark-submit jobs/doctor.py --env local
+scripts/spark-submit jobs/bronze_ingest.py --env local "$@"

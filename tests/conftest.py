@@ -1,5 +1,6 @@
 """Shared fixtures: the local services, one test config, ONE SparkSession per test session."""
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +8,9 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
+from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
+from scout_spark.ops.results import StageResult
 from scout_spark.services import load_services_env, start_all
 from scout_spark.session import build_spark_session
 
@@ -76,3 +79,28 @@ def s3_bucket(s3) -> str:  # type: ignore[no-untyped-def]
     name = f"scout-test-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def lake_config(test_config: Config, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Factory: the test config with its own landing zone and lake under tmp_path."""
+
+    def make(name: str = "case", **lake: int) -> Config:
+        root = tmp_path / name
+        return dataclasses.replace(
+            test_config,
+            source=dataclasses.replace(test_config.source, root=(root / "landing").as_uri() + "/"),
+            lake=dataclasses.replace(test_config.lake, root=(root / "lake").as_uri() + "/", **lake),
+        )
+
+    return make
+
+
+@pytest.fixture
+def run_stage(spark: SparkSession):  # type: ignore[no-untyped-def]
+    """Run one registered stage in this process and return its StageResult (no ledger)."""
+
+    def run(config: Config, stage_name: str, **options: object) -> StageResult:
+        return invoke(spark, config, stage_name, **options)
+
+    return run

@@ -1,6 +1,7 @@
 """Build the one SparkSession a run uses: Delta, S3A, explicit time zone, pinned jars."""
 
 import os
+import sys
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -25,6 +26,8 @@ def spark_conf(config: Config) -> dict[str, str]:
         "spark.sql.shuffle.partitions": str(config.spark.shuffle_partitions),
         "spark.ui.enabled": str(config.spark.ui_enabled).lower(),
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
+        # Every table records its changes, so each layer reads only what changed upstream.
+        "spark.databricks.delta.properties.defaults.enableChangeDataFeed": "true",
         "spark.hadoop.fs.s3a.endpoint.region": config.s3.region,
         "spark.hadoop.fs.s3a.path.style.access": str(config.s3.path_style_access).lower(),
         "spark.hadoop.fs.s3a.connection.ssl.enabled": str(config.s3.ssl_enabled).lower(),
@@ -66,6 +69,8 @@ def build_spark_session(config: Config) -> SparkSession:
         os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     if (config.spark.master or "").startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers run this interpreter (with this package), not whatever is on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in spark_conf(config).items():
         builder = builder.config(key, value)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from scout_spark.cli.context import RunContext
 from scout_spark.ops.doctor import run_doctor
 from scout_spark.ops.results import StageResult
+from scout_spark.pipelines.bronze import add_arguments as add_bronze_arguments
+from scout_spark.pipelines.bronze import run_bronze
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +32,12 @@ STAGES: dict[str, Stage] = {
             "doctor",
             "Check config, bucket access (a Delta round trip), Postgres and jars.",
             run_doctor,
+        ),
+        Stage(
+            "bronze",
+            "Ingest every landed file exactly once, raw and with lineage.",
+            run_bronze,
+            add_bronze_arguments,
         ),
     )
 }

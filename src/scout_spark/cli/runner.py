@@ -16,6 +16,7 @@ from scout_spark.config import Config, load_config
 from scout_spark.errors import ScoutError
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
+from scout_spark.ops.results import StageResult
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES, Stage
 
@@ -56,10 +57,27 @@ def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -
         elif not isinstance(exc, ScoutError):
             _say(stage.name, "run again with --verbose for the full traceback")
         return EXIT_FAILED
+    for part, part_result in result.parts.items():
+        part_who = RunIdentity(
+            who.run_id, who.pipeline_run_id, f"{stage.name}.{part}", who.started_at
+        )
+        ledger.record(spark, config, part_who, part_result.status, result=part_result)
     ledger.record(spark, config, who, result.status, result=result)
     detail = f": {result.summary}" if result.summary else ""
     _say(stage.name, f"{result.status} in {time.monotonic() - started:.1f}s (run {run_id}){detail}")
     return EXIT_OK
+
+
+def invoke(spark: SparkSession, config: Config, stage_name: str, **options: object) -> StageResult:
+    """Run a stage in this process with default options plus `options`; no ledger rows."""
+    stage = STAGES[stage_name]
+    parser = base_parser(stage_name, stage.description)
+    stage.add_arguments(parser)
+    args = parser.parse_args([])
+    vars(args).update(options)
+    run_id = new_run_id(stage_name)
+    who = RunIdentity(run_id, run_id, stage_name, datetime.now(UTC))
+    return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
 
 
 def main(stage_name: str, argv: Sequence[str] | None = None) -> int:

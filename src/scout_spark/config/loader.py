@@ -92,6 +92,10 @@ def _coerce(value: Any, hint: Any, key: str, origin: str) -> Any:
             return None
         raise ConfigError(f"{origin}: key '{key}' must not be empty")
     origin_type = typing.get_origin(base) or base
+    if origin_type is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{origin}: key '{key}' must be a list of strings")
+        return tuple(value)
     if origin_type is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{origin}: key '{key}' must be a mapping")

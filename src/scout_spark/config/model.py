@@ -8,17 +8,42 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 
 
 @dataclass(frozen=True)
+class DatasetSource:
+    """Where one dataset's files land: globs relative to the source root."""
+
+    patterns: tuple[str, ...]
+    # Folders matching these globs are ingested only once they hold the marker file.
+    marker_required: tuple[str, ...]
+    # Backfill-only globs (archive/), ingested on demand for a date range.
+    archive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DatasetSources:
+    """The four datasets of the source contract."""
+
+    transactions: DatasetSource
+    items: DatasetSource
+    customers: DatasetSource
+    stores: DatasetSource
+
+
+@dataclass(frozen=True)
 class SourceConfig:
-    """Where landing files are read from."""
+    """Where landing files are read from, and how they are found."""
 
     root: str
+    marker_file: str
+    datasets: DatasetSources
 
 
 @dataclass(frozen=True)
 class LakeConfig:
-    """Where the Delta tables live."""
+    """Where the Delta tables live, and how writers take turns."""
 
     root: str
+    lock_wait_seconds: int  # how long a second writer waits for the table lock
+    lock_stale_seconds: int  # a lock older than this (its run died elsewhere) may be broken
 
 
 @dataclass(frozen=True)

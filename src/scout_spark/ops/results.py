@@ -26,3 +26,5 @@ class StageResult:
     tables: dict[str, TableVersions] = field(default_factory=dict)
     metrics: dict[str, str] = field(default_factory=dict)
     summary: str = ""
+    # Sub-results recorded as ledger rows of their own, stage "<stage>.<part>".
+    parts: dict[str, "StageResult"] = field(default_factory=dict)

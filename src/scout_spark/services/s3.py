@@ -100,10 +100,10 @@ def status(folder: Path) -> ServiceStatus:
 def _wait_healthy(pid: int, port: int, folder: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if not _is_ours(pid, port):
+        if process_cmdline(pid) is None:  # gone (or a zombie): it exited
             tail = "".join(log_file(folder).read_text(errors="replace").splitlines(True)[-5:])
             raise SetupError(f"moto server exited at start; see {log_file(folder)}:\n{tail}")
-        if answers(port, timeout_s=1.0):
+        if _is_ours(pid, port) and answers(port, timeout_s=1.0):
             return
         time.sleep(0.2)
     _terminate(pid)

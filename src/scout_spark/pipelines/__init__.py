@@ -1,0 +1,1 @@
+"""Stage pipelines: read the lake, call the layer transforms, write through lake.writes."""

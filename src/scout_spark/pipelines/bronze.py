@@ -1,0 +1,219 @@
+"""The bronze stage: every landed file ingested exactly once, raw, with lineage.
+
+Per dataset, under the dataset's lock: replay an unfinished batch or plan a new one from
+the files not yet handled, reject unreadable files, append the rows with a Delta
+idempotent write (txnAppId bronze-<dataset>, txnVersion = batch id), record outcomes.
+"""
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import date
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+
+from scout_spark.cli.args import parse_date
+from scout_spark.cli.context import RunContext
+from scout_spark.config import Config
+from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.lake.lock import TableLock
+from scout_spark.lake.writes import DeltaTarget, append, table_version
+from scout_spark.layers.bronze import FILES_SCHEMA, select_bronze, with_lineage
+from scout_spark.ops.crash import crash_point
+from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.schemas import SCHEMAS
+from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
+from scout_spark.sources.file_state import FileOutcome, FileState, file_key
+from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.preflight import rejection_reason
+from scout_spark.sources.readers import read_files, unreadable_files
+
+DATASETS = tuple(SCHEMAS)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--dataset and the archive backfill range."""
+    parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
+    parser.add_argument("--backfill-from", type=parse_date, default=None, metavar="YYYY-MM-DD")
+    parser.add_argument("--backfill-to", type=parse_date, default=None, metavar="YYYY-MM-DD")
+
+
+def bronze_target(config: Config, dataset: str) -> DeltaTarget:
+    """The bronze table of one dataset, partitioned by ingest date."""
+    return DeltaTarget(
+        f"bronze/{dataset}", config.lake_path("bronze", dataset), partition_by=("_ingest_date",)
+    )
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The files one run ingests for one dataset."""
+
+    batch_id: int
+    files: list[SourceFile]
+    replayed: bool
+
+
+def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
+    rows = [(fs.uri_of(f.path), f.path, f.format, f.size, f.modified_at) for f in files]
+    return spark.createDataFrame(rows, FILES_SCHEMA)
+
+
+MAX_ATTEMPTS = 3
+
+
+def _write_batch(
+    ctx: RunContext, fs: HadoopFs, dataset: str, batch_id: int, files: list[SourceFile]
+) -> dict[str, int]:
+    """Append the files' rows (idempotent per batch id); return rows per file."""
+    spark = ctx.spark
+    bronze_df = select_bronze(
+        with_lineage(
+            read_files(spark, fs, files),
+            files_df=_files_df(spark, fs, files),
+            ingested_at=ctx.who.started_at,
+            run_id=ctx.who.run_id,
+        ),
+        dataset=dataset,
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        counts = {r[0]: r[1] for r in bronze_df.groupBy("_source_file").count().collect()}
+        if None in counts:
+            raise ScoutError(f"bronze {dataset}: {counts[None]} rows lost their file lineage")
+        append(
+            spark, bronze_target(ctx.config, dataset), bronze_df,
+            txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
+        )  # fmt: skip
+        return counts
+    finally:
+        bronze_df.unpersist()
+
+
+def _ingest(ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch) -> list[FileOutcome]:
+    """Reject unreadable files, write the rest; a read failure isolates the bad file."""
+    reasons = {f.path: r for f in batch.files if (r := rejection_reason(fs, f))}
+    counts: dict[str, int] = {}
+    for _attempt in range(MAX_ATTEMPTS):
+        readable = [f for f in batch.files if f.path not in reasons]
+        if not readable:
+            break
+        try:
+            counts = _write_batch(ctx, fs, dataset, batch.batch_id, readable)
+            break
+        except ScoutError:
+            raise
+        except Exception:
+            newly_bad = unreadable_files(ctx.spark, readable)
+            if not newly_bad:
+                raise
+            reasons.update(newly_bad)
+    else:
+        raise ScoutError(f"bronze {dataset}: batch {batch.batch_id} still fails to read")
+    return [
+        FileOutcome(f, "rejected", reason=reasons[f.path])
+        if f.path in reasons
+        else FileOutcome(f, "ingested", rows=counts.get(f.path, 0))
+        for f in batch.files
+    ]
+
+
+def _backfill(ctx: RunContext) -> tuple[date, date] | None:
+    start, end = ctx.args.backfill_from, ctx.args.backfill_to
+    if (start is None) != (end is None):
+        raise ConfigError("--backfill-from and --backfill-to go together")
+    if start and end and start > end:
+        raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
+    return (start, end) if start and end else None
+
+
+def _progress(message: str) -> None:
+    print(f"  bronze {message}", file=sys.stderr, flush=True)
+
+
+def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tuple[Batch, Discovery]:
+    """The unfinished batch to replay, else the files not handled yet (up to --run-date)."""
+    config = ctx.config
+    snapshot = state.snapshot()
+    found = discover(
+        fs, config.source.root, getattr(config.source.datasets, dataset),
+        config.source.marker_file, backfill=_backfill(ctx),
+    )  # fmt: skip
+    for part in found.waiting:
+        _progress(
+            f"{dataset}: waiting for {config.source.marker_file} in {part.folder} "
+            f"({part.files} files, newest {part.age_seconds / 60:.0f} min old)"
+        )
+    if ctx.run_date is not None:  # a scheduled run for date D takes nothing dated after D
+        dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
+        found = Discovery(dated, found.waiting)
+    if snapshot.pending_batch is not None:
+        return Batch(snapshot.pending_batch, snapshot.pending_files, replayed=True), found
+    new = [f for f in found.files if file_key(f) not in snapshot.known]
+    return Batch(snapshot.last_batch + 1, new, replayed=False), found
+
+
+def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
+    """Ingest one dataset's new files (or replay its unfinished batch) under its lock."""
+    config, spark = ctx.config, ctx.spark
+    fs = HadoopFs(spark, config.source.root)
+    with TableLock(spark, config, f"bronze_{dataset}", ctx.who.run_id):
+        state = FileState(spark, config.lake.root, dataset)
+        batch, found = _plan(ctx, fs, dataset, state)
+        metrics = _metrics(found, batch)
+        if not batch.files:
+            return StageResult(
+                status="skipped", metrics=metrics, summary=f"{dataset}: no new files"
+            )
+        _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
+        target = bronze_target(config, dataset)
+        if not batch.replayed:
+            state.plan(batch.batch_id, batch.files, ctx.who.run_id)
+        crash_point("bronze.after_plan")
+        before = table_version(spark, target.path)
+        outcomes = _ingest(ctx, fs, dataset, batch)
+        crash_point("bronze.after_data_commit")
+        state.finish(batch.batch_id, outcomes, ctx.who.run_id)
+    rows = sum(o.rows for o in outcomes)
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    for o in rejected:
+        _progress(f"{dataset}: rejected {o.file.path}: {o.reason}")
+    metrics.update(
+        files_ingested=str(len(outcomes) - len(rejected)), files_rejected=str(len(rejected))
+    )
+    return StageResult(
+        records_read=rows,
+        records_written=rows,
+        tables={target.name: TableVersions(before, table_version(spark, target.path))},
+        metrics=metrics,
+        summary=(
+            f"{dataset}: {len(outcomes) - len(rejected)} files, {rows} rows"
+            f"{f', {len(rejected)} rejected' if rejected else ''}"
+            f"{' (replayed unfinished batch)' if batch.replayed else ''}"
+        ),
+    )
+
+
+def _metrics(found: Discovery, batch: Batch) -> dict[str, str]:
+    return {
+        "files_seen": str(len(found.files)),
+        "files_new": str(len(batch.files)),
+        "files_waiting": str(sum(p.files for p in found.waiting)),
+        "partitions_waiting": str(len(found.waiting)),
+        "batch_id": str(batch.batch_id),
+    }
+
+
+def run_bronze(ctx: RunContext) -> StageResult:
+    """The bronze stage over one dataset or all; one ledger part per dataset."""
+    datasets = DATASETS if ctx.args.dataset == "all" else (ctx.args.dataset,)
+    parts = {d: ingest_dataset(ctx, d) for d in datasets}
+    written = [p for p in parts.values() if p.status != "skipped"]
+    return StageResult(
+        status="succeeded" if written else "skipped",
+        records_read=sum(p.records_read for p in parts.values()),
+        records_written=sum(p.records_written for p in parts.values()),
+        tables={k: v for p in parts.values() for k, v in p.tables.items()},
+        parts=parts,
+        summary="; ".join(p.summary for p in parts.values()),
+    )

@@ -1,0 +1,1 @@
+"""Sources: finding landed files and reading them."""

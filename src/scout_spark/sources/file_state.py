@@ -1,0 +1,144 @@
+"""Which landed files bronze has handled: a Delta table of planned and finished batches.
+
+A batch is planned (its files recorded) before any data is written, and finished after;
+a planned batch without a finish is replayed as-is by the next run. Together with Delta
+idempotent writes (txnAppId = table, txnVersion = batch id) a crash at any point neither
+duplicates nor skips a file.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from scout_spark.lake.writes import DeltaTarget, append
+from scout_spark.sources.discovery import SourceFile
+
+FILE_STATE_SCHEMA = T.StructType(
+    [
+        T.StructField("batch_id", T.LongType(), False),
+        T.StructField("file_path", T.StringType(), False),
+        T.StructField("file_size", T.LongType(), False),
+        T.StructField("file_modified_ms", T.LongType(), False),
+        T.StructField("file_modified_at", T.TimestampType(), False),
+        T.StructField("format", T.StringType(), True),
+        T.StructField("status", T.StringType(), False),  # planned | ingested | rejected
+        T.StructField("rows", T.LongType(), True),
+        T.StructField("reason", T.StringType(), True),
+        T.StructField("run_id", T.StringType(), False),
+        T.StructField("recorded_at", T.TimestampType(), False),
+    ]
+)
+FileKey = tuple[str, int, int]
+
+
+def file_key(file: SourceFile) -> FileKey:
+    """Identity of one delivery: path, size and modification time (ms)."""
+    return (file.path, file.size, int(file.modified_at.timestamp() * 1000))
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file of a batch."""
+
+    file: SourceFile
+    status: str  # ingested | rejected
+    rows: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StateSnapshot:
+    """The dataset's handled files and its unfinished batch, if any."""
+
+    known: set[FileKey]
+    last_batch: int
+    pending_batch: int | None
+    pending_files: list[SourceFile]
+
+
+REJECTS_SCHEMA = T.StructType(
+    [
+        T.StructField("file_path", T.StringType(), False),
+        T.StructField("file_size", T.LongType(), False),
+        T.StructField("file_modified_at", T.TimestampType(), False),
+        T.StructField("format", T.StringType(), True),
+        T.StructField("reason", T.StringType(), False),
+        T.StructField("run_id", T.StringType(), False),
+        T.StructField("rejected_at", T.TimestampType(), False),
+    ]
+)
+
+
+class FileState:
+    """The file-state and file-rejects tables of one bronze dataset (one writer: its lock)."""
+
+    def __init__(self, spark: SparkSession, lake_root: str, dataset: str) -> None:
+        self.spark, self.dataset = spark, dataset
+        base = lake_root.rstrip("/")
+        self.target = DeltaTarget(
+            f"bronze/_state/{dataset}_files", f"{base}/bronze/_state/{dataset}_files"
+        )
+        self.rejects = DeltaTarget(
+            f"bronze/{dataset}_rejected_files", f"{base}/bronze/{dataset}_rejected_files"
+        )
+
+    def snapshot(self) -> StateSnapshot:
+        """Collect the dataset's file keys (one row per file delivery) to the driver."""
+        from delta.tables import DeltaTable
+
+        if not DeltaTable.isDeltaTable(self.spark, self.target.path):
+            return StateSnapshot(set(), 0, None, [])
+        rows = (
+            self.spark.read.format("delta")
+            .load(self.target.path)
+            .groupBy("batch_id", "file_path", "file_size", "file_modified_ms", "format")
+            .agg(
+                F.max(F.col("status") != "planned").alias("is_finished"),
+                F.min("file_modified_at").alias("file_modified_at"),
+            )
+            .collect()
+        )
+        known = {(r["file_path"], r["file_size"], r["file_modified_ms"]) for r in rows}
+        last = max((r["batch_id"] for r in rows), default=0)
+        unfinished = [r for r in rows if r["batch_id"] == last and not r["is_finished"]]
+        pending = [
+            SourceFile(
+                r["file_path"],
+                r["file_size"],
+                datetime.fromtimestamp(r["file_modified_ms"] / 1000, UTC),
+                r["format"],
+            )
+            for r in sorted(unfinished, key=lambda r: r["file_path"])
+        ]
+        return StateSnapshot(known, last, last if pending else None, pending)
+
+    def _append(self, batch_id: int, rows: list[tuple], step: str, run_id: str) -> None:
+        now = datetime.now(UTC)
+        full = [(batch_id, *row, run_id, now) for row in rows]
+        state_df = self.spark.createDataFrame(full, FILE_STATE_SCHEMA)
+        append(self.spark, self.target, state_df, txn=(f"{step}-{self.dataset}", batch_id))
+
+    def plan(self, batch_id: int, files: list[SourceFile], run_id: str) -> None:
+        """Record the batch's files before reading them."""
+        rows = [(*file_key(f), f.modified_at, f.format, "planned", None, None) for f in files]
+        self._append(batch_id, rows, "bronze-plan", run_id)
+
+    def finish(self, batch_id: int, outcomes: list[FileOutcome], run_id: str) -> None:
+        """Record each file's outcome; the batch is then done."""
+        rows = [
+            (*file_key(o.file), o.file.modified_at, o.file.format, o.status, o.rows, o.reason)
+            for o in outcomes
+        ]
+        rejected = [
+            (o.file.path, o.file.size, o.file.modified_at, o.file.format, o.reason, run_id)
+            for o in outcomes
+            if o.status == "rejected"
+        ]
+        if rejected:
+            now = datetime.now(UTC)
+            rejects_df = self.spark.createDataFrame([(*r, now) for r in rejected], REJECTS_SCHEMA)
+            append(self.spark, self.rejects, rejects_df, txn=(self.rejects.name, batch_id))
+        self._append(batch_id, rows, "bronze-finish", run_id)
