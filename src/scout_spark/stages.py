@@ -9,6 +9,9 @@ from scout_spark.ops.doctor import run_doctor
 from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.bronze import add_arguments as add_bronze_arguments
 from scout_spark.pipelines.bronze import run_bronze
+from scout_spark.pipelines.gold import add_arguments as add_build_arguments
+from scout_spark.pipelines.gold import run_gold
+from scout_spark.pipelines.platinum import run_platinum
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +41,18 @@ STAGES: dict[str, Stage] = {
             "Ingest every landed file exactly once, raw and with lineage.",
             run_bronze,
             add_bronze_arguments,
+        ),
+        Stage(
+            "gold",
+            "Restate the gold tables for the sales dates whose silver rows changed.",
+            run_gold,
+            add_build_arguments,
+        ),
+        Stage(
+            "platinum",
+            "Recompute store monitors for changed dates and rebuild customer features.",
+            run_platinum,
+            add_build_arguments,
         ),
     )
 }

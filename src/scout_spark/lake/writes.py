@@ -78,6 +78,14 @@ def replace_dates(
     return TableVersions(before, table_version(spark, target.path))
 
 
+def overwrite(spark: SparkSession, target: DeltaTarget, df: DataFrame) -> TableVersions:
+    """Atomically replace every row of the table with `df` (creating it when missing)."""
+    before = table_version(spark, target.path)
+    # Static: a session set to dynamic partition overwrite would keep partitions df lacks.
+    _writer(df, target, "overwrite").option("partitionOverwriteMode", "static").save(target.path)
+    return TableVersions(before, table_version(spark, target.path))
+
+
 def merge(
     spark: SparkSession,
     target: DeltaTarget,
@@ -85,29 +93,55 @@ def merge(
     *,
     update_condition: str | None = None,
     insert: bool = True,
+    delete_condition: str | None = None,
+    insert_condition: str | None = None,
+    columns: Sequence[str] | None = None,
 ) -> TableVersions:
     """Upsert on target.keys; a matched row is updated only when `update_condition` holds.
 
     The source must hold at most one row per key (deduplicate first). Conditions refer to
     the target as `t` and the source as `s`. A missing table is created from the source.
+    A matched row for which `delete_condition` holds is deleted instead; an unmatched one
+    is inserted only when `insert_condition` holds. With `columns`, only those columns are
+    updated and inserted, so the source may carry helper columns (e.g. an action flag).
     """
     if not target.keys:
         raise ValueError(f"{target.name}: merge needs keys")
     before = table_version(spark, target.path)
     if before is None:
-        _writer(source_df, target, "overwrite").save(target.path)
+        created_df = source_df
+        if insert_condition is not None:
+            created_df = created_df.alias("s").filter(F.expr(insert_condition))
+        if columns is not None:
+            created_df = created_df.select(*columns)
+        _writer(created_df, target, "overwrite").save(target.path)
         return TableVersions(None, table_version(spark, target.path))
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in target.keys)
-    builder = (
-        DeltaTable.forPath(spark, target.path)
-        .alias("t")
-        .merge(source_df.alias("s"), on)
-        .whenMatchedUpdateAll(condition=update_condition)
-    )
-    if insert:
-        builder = builder.whenNotMatchedInsertAll()
+    builder = DeltaTable.forPath(spark, target.path).alias("t").merge(source_df.alias("s"), on)
+    if delete_condition is not None:
+        builder = builder.whenMatchedDelete(condition=delete_condition)
+    if columns is None:
+        builder = builder.whenMatchedUpdateAll(condition=update_condition)
+    else:
+        values = {c: f"s.`{c}`" for c in columns}
+        builder = builder.whenMatchedUpdate(condition=update_condition, set=values)
+    if insert and columns is None:
+        builder = builder.whenNotMatchedInsertAll(condition=insert_condition)
+    elif insert:
+        builder = builder.whenNotMatchedInsert(condition=insert_condition, values=values)
     builder.execute()
     return TableVersions(before, table_version(spark, target.path))
+
+
+def operation_metrics(spark: SparkSession, path: str, version: int | None) -> dict[str, str]:
+    """Delta's operationMetrics of the commit `version` (empty when there is none)."""
+    if version is None:
+        return {}
+    table = DeltaTable.forPath(spark, path)
+    row = table.history(1).select("version", "operationMetrics").first()
+    if row is None or row["version"] != version:
+        row = table.history().filter(F.col("version") == version).select("operationMetrics").first()
+    return dict(row["operationMetrics"] or {}) if row is not None else {}
 
 
 def read_version(spark: SparkSession, path: str, version: int | None = None) -> DataFrame:
@@ -116,6 +150,36 @@ def read_version(spark: SparkSession, path: str, version: int | None = None) -> 
     if version is not None:
         reader = reader.option("versionAsOf", version)
     return reader.load(path)
+
+
+def read_changes(spark: SparkSession, path: str, after: int, until: int) -> DataFrame:
+    """Change data feed rows of the commits after version `after` up to `until` (inclusive).
+
+    Needs delta.enableChangeDataFeed on those commits; each row adds _change_type (insert,
+    update_preimage, update_postimage, delete), _commit_version and _commit_timestamp.
+    """
+    return (
+        spark.read.format("delta")
+        .option("readChangeFeed", "true")
+        .option("startingVersion", after + 1)
+        .option("endingVersion", until)
+        .load(path)
+    )
+
+
+def rows_written(spark: SparkSession, path: str, versions: TableVersions) -> int:
+    """New rows the commits after `versions.before` up to `versions.after` wrote."""
+    if versions.after is None or versions.after == versions.before:
+        return 0
+    first = 0 if versions.before is None else versions.before + 1
+    history_df = DeltaTable.forPath(spark, path).history(versions.after - first + 1)
+    metrics = [
+        row["operationMetrics"] or {}
+        for row in history_df.filter(F.col("version") >= first).select("operationMetrics").collect()
+    ]
+    # A replaceWhere on a data column rewrites files: their untouched rows count as output
+    # (numOutputRows) but are only copied (numCopiedRows).
+    return sum(int(m.get("numOutputRows", 0)) - int(m.get("numCopiedRows", 0)) for m in metrics)
 
 
 def dates_in(df: DataFrame, column: str) -> list[date]:

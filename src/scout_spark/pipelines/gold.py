@@ -1,0 +1,283 @@
+"""The gold stage: restate every sales date whose silver rows changed since the last run.
+
+Silver tables are read pinned at their current versions. Their change feed since the
+versions the last run consumed (the `_ops/checkpoints` table, consumer `gold`) says which
+sales dates the changes touch (layers.gold_changes); those dates are rebuilt from the
+pinned silver snapshot and replaced in every gold table, then the checkpoint moves on.
+A crash before the checkpoint moves only means the next run restates the same dates.
+"""
+
+import argparse
+from datetime import UTC, date, datetime, timedelta
+
+from delta.tables import DeltaTable
+from pyspark.errors import AnalysisException
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from scout_spark.cli.args import parse_date
+from scout_spark.cli.context import RunContext
+from scout_spark.config import Config
+from scout_spark.errors import ConfigError
+from scout_spark.lake.lock import TableLock
+from scout_spark.lake.writes import (
+    DeltaTarget,
+    append,
+    overwrite,
+    read_changes,
+    read_version,
+    replace_dates,
+    rows_written,
+    table_version,
+)
+from scout_spark.layers.gold_aggregates import (
+    build_daily_category_sales,
+    build_daily_store_sales,
+    build_hourly_sales,
+    build_payment_mix,
+)
+from scout_spark.layers.gold_changes import build_restated_dates, filter_sales_dates
+from scout_spark.layers.gold_transactions import (
+    build_gold_transaction_items,
+    build_gold_transactions,
+)
+from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.schemas import (
+    SILVER_CUSTOMERS_SCHEMA,
+    SILVER_ITEMS_SCHEMA,
+    SILVER_STORES_SCHEMA,
+    SILVER_TRANSACTIONS_SCHEMA,
+)
+
+SILVER_SCHEMAS = {
+    "silver/transactions": SILVER_TRANSACTIONS_SCHEMA,
+    "silver/items": SILVER_ITEMS_SCHEMA,
+    "silver/customers": SILVER_CUSTOMERS_SCHEMA,
+    "silver/stores": SILVER_STORES_SCHEMA,
+}
+CHECKPOINT_SCHEMA = T.StructType(
+    [
+        T.StructField("consumer", T.StringType(), False),
+        T.StructField("source", T.StringType(), False),
+        T.StructField("version", T.LongType(), False),
+        T.StructField("run_id", T.StringType(), False),
+        T.StructField("recorded_at", T.TimestampType(), False),
+    ]
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--full-refresh, or a --from-date/--to-date range to rebuild."""
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild every date")
+    parser.add_argument("--from-date", type=parse_date, default=None, metavar="YYYY-MM-DD")
+    parser.add_argument("--to-date", type=parse_date, default=None, metavar="YYYY-MM-DD")
+
+
+def requested_dates(args: argparse.Namespace) -> list[date] | None:
+    """Every date of the --from-date/--to-date range, or None without one."""
+    start, end = getattr(args, "from_date", None), getattr(args, "to_date", None)
+    if (start is None) != (end is None):
+        raise ConfigError("--from-date and --to-date go together")
+    if start is None or end is None:
+        return None
+    if start > end:
+        raise ConfigError(f"--from-date {start} is after --to-date {end}")
+    if getattr(args, "full_refresh", False):
+        raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def table_path(config: Config, name: str) -> str:
+    """Where table `name` (e.g. 'gold/payment_mix') lives under the lake root."""
+    return config.lake_path(*name.split("/"))
+
+
+def gold_targets(config: Config) -> dict[str, DeltaTarget]:
+    """The six gold tables; the two large ones partitioned by sales_date."""
+    keys = {
+        "gold/transactions": ("transaction_id",),
+        "gold/transaction_items": ("transaction_id", "line_number"),
+        "gold/daily_store_sales": ("sales_date", "store_id"),
+        "gold/daily_category_sales": ("sales_date", "category", "brand"),
+        "gold/hourly_sales": ("sales_date", "hour_of_day"),
+        "gold/payment_mix": ("sales_date", "payment_method"),
+    }
+    by_date = ("sales_date",)
+    return {
+        name: DeltaTarget(
+            name,
+            table_path(config, name),
+            key,
+            by_date if "transaction" in name else (),
+            by_date[0],
+        )
+        for name, key in keys.items()
+    }
+
+
+def checkpoints_target(config: Config) -> DeltaTarget:
+    """_ops/checkpoints: a row per (consumer, source) each time a consumer moves on."""
+    return DeltaTarget("_ops/checkpoints", config.lake_path("_ops", "checkpoints"))
+
+
+def read_checkpoints(spark: SparkSession, config: Config, consumer: str) -> dict[str, int]:
+    """Source table -> the version `consumer` last consumed (its latest checkpoint row)."""
+    path = checkpoints_target(config).path
+    if table_version(spark, path) is None:
+        return {}
+    latest_df = (
+        read_version(spark, path)
+        .filter(F.col("consumer") == consumer)
+        .groupBy("source")
+        .agg(F.max_by("version", "recorded_at").alias("version"))
+    )
+    return {row["source"]: int(row["version"]) for row in latest_df.collect()}
+
+
+def save_checkpoints(ctx: RunContext, consumer: str, versions: dict[str, int | None]) -> None:
+    """Record the source versions `consumer` has consumed (a blind append: never conflicts)."""
+    now = datetime.now(UTC)
+    rows = [(consumer, s, v, ctx.who.run_id, now) for s, v in versions.items() if v is not None]
+    checkpoint_df = ctx.spark.createDataFrame(rows, CHECKPOINT_SCHEMA)
+    append(ctx.spark, checkpoints_target(ctx.config), checkpoint_df)
+
+
+def read_pinned(spark: SparkSession, config: Config, name: str, version: int | None) -> DataFrame:
+    """Silver table `name` as of `version`; an empty frame of its schema when missing."""
+    if version is None:
+        return spark.createDataFrame([], SILVER_SCHEMAS[name])
+    return read_version(spark, table_path(config, name), version)
+
+
+def read_changed_rows(
+    spark: SparkSession, config: Config, name: str, after: int | None, until: int | None
+) -> DataFrame:
+    """Silver rows changed after version `after` up to `until`; every row when `after` is None."""
+    if after is not None and until is not None and after < until:
+        return read_changes(spark, table_path(config, name), after, until)
+    snapshot_df = read_pinned(spark, config, name, until if after is None else None)
+    return snapshot_df.withColumns(
+        {"_change_type": F.lit("insert"), "_commit_version": F.lit(until or 0).cast("long")}
+    )
+
+
+def _plan(
+    ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
+) -> tuple[str, list[date] | None, str]:
+    """(mode, dates to restate or None for all, why)."""
+    spark, config = ctx.spark, ctx.config
+    requested = requested_dates(ctx.args)
+    if requested is not None:
+        return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
+    if ctx.args.full_refresh:
+        return "full_refresh", None, "requested"
+    if not all(DeltaTable.isDeltaTable(spark, t.path) for t in gold_targets(config).values()):
+        return "full_refresh", None, "first build"
+    if "silver/transactions" not in done:
+        return "full_refresh", None, "no checkpoint yet"
+    if any(versions.get(name) is None or versions[name] < v for name, v in done.items()):
+        return "full_refresh", None, "silver was rebuilt"
+    if all(done.get(name) == version for name, version in versions.items()):
+        return "incremental", [], "no silver changes"
+    try:
+        frames = {
+            name: read_changed_rows(spark, config, name, done.get(name), versions[name])
+            for name in SILVER_SCHEMAS
+        }
+        dates_df = build_restated_dates(
+            transactions_df=read_pinned(
+                spark, config, "silver/transactions", versions["silver/transactions"]
+            ),
+            transaction_changes_df=frames["silver/transactions"],
+            item_changes_df=frames["silver/items"],
+            store_changes_df=frames["silver/stores"],
+            customer_changes_df=frames["silver/customers"],
+            timezone=config.timezone,
+        )
+        dates = sorted(row["sales_date"] for row in dates_df.collect())
+    except AnalysisException as exc:
+        reason = str(exc).strip().splitlines()[0][:200]
+        return "full_refresh", None, f"change feed unreadable ({reason})"
+    return "incremental", dates, "silver changes"
+
+
+def _restate(
+    ctx: RunContext, versions: dict[str, int | None], dates: list[date] | None
+) -> dict[str, TableVersions]:
+    """Rebuild the given dates (all when None) of every gold table from pinned silver."""
+    spark, config = ctx.spark, ctx.config
+    targets = gold_targets(config)
+    silver = {name: read_pinned(spark, config, name, versions[name]) for name in SILVER_SCHEMAS}
+    transactions_df = silver["silver/transactions"]
+    if dates is not None:
+        transactions_df = transactions_df.transform(
+            filter_sales_dates, dates=dates, timezone=config.timezone
+        )
+    items_df = silver["silver/items"].join(
+        transactions_df.select("transaction_id"), on="transaction_id", how="left_semi"
+    )
+
+    written: dict[str, TableVersions] = {}
+
+    def write(name: str, df: DataFrame) -> DataFrame:
+        """Write one gold table; return the dates just written, read back."""
+        target = targets[name]
+        if dates is None:
+            written[name] = overwrite(spark, target, df)
+        else:
+            written[name] = replace_dates(spark, target, df, dates)
+        written_df = read_version(spark, target.path, written[name].after)
+        return written_df if dates is None else written_df.filter(F.col("sales_date").isin(dates))
+
+    gold_transactions_df = write(
+        "gold/transactions",
+        build_gold_transactions(
+            transactions_df,
+            items_df=items_df,
+            stores_df=silver["silver/stores"],
+            customers_df=silver["silver/customers"],
+            timezone=config.timezone,
+        ),
+    )
+    gold_items_df = write(
+        "gold/transaction_items",
+        build_gold_transaction_items(items_df, gold_transactions_df=gold_transactions_df),
+    )
+    write("gold/daily_store_sales", build_daily_store_sales(gold_transactions_df))
+    write("gold/daily_category_sales", build_daily_category_sales(gold_items_df))
+    write("gold/hourly_sales", build_hourly_sales(gold_transactions_df))
+    write("gold/payment_mix", build_payment_mix(gold_transactions_df))
+    return written
+
+
+def run_gold(ctx: RunContext) -> StageResult:
+    """The gold stage (see the module docstring)."""
+    spark, config = ctx.spark, ctx.config
+    with TableLock(spark, config, "gold", ctx.who.run_id):
+        versions = {name: table_version(spark, table_path(config, name)) for name in SILVER_SCHEMAS}
+        if versions["silver/transactions"] is None:
+            return StageResult(status="skipped", summary="silver/transactions does not exist yet")
+        done = read_checkpoints(spark, config, "gold")
+        mode, dates, why = _plan(ctx, versions, done)
+        metrics = {"mode": mode, "reason": why}
+        if dates == []:
+            if any(done.get(name) != version for name, version in versions.items()):
+                save_checkpoints(ctx, "gold", versions)
+            return StageResult(
+                status="skipped", metrics=metrics, summary=f"nothing to restate: {why}"
+            )
+        written = _restate(ctx, versions, dates)
+        if mode != "date_range":  # a backfill consumes no changes: the next run still sees them
+            save_checkpoints(ctx, "gold", versions)
+    targets = gold_targets(config)
+    counts = {name: rows_written(spark, targets[name].path, v) for name, v in written.items()}
+    scope = "every date" if dates is None else f"{len(dates)} dates ({dates[0]}..{dates[-1]})"
+    metrics["restated_dates"] = "all" if dates is None else str(len(dates))
+    return StageResult(
+        records_read=counts["gold/transactions"] + counts["gold/transaction_items"],
+        records_written=sum(counts.values()),
+        tables=written,
+        metrics=metrics,
+        summary=f"{mode} ({why}): restated {scope}, {sum(counts.values())} rows written",
+    )

@@ -1,0 +1,174 @@
+"""The platinum stage: monitors for the store-days gold changed, customer features rebuilt.
+
+Monitors are recomputed for every sales date whose gold/daily_store_sales rows changed
+since the versions consumed last time (the table's change feed) and for the 28 days whose
+baseline includes such a date; customer features are rebuilt whenever gold transactions,
+gold items or silver customers moved on. Checkpoints: consumer `platinum`.
+"""
+
+from datetime import date, timedelta
+
+from delta.tables import DeltaTable
+from pyspark.errors import AnalysisException
+from pyspark.sql import functions as F
+
+from scout_spark.cli.context import RunContext
+from scout_spark.lake.lock import TableLock
+from scout_spark.lake.writes import (
+    DeltaTarget,
+    overwrite,
+    read_changes,
+    read_version,
+    replace_dates,
+    rows_written,
+    table_version,
+)
+from scout_spark.layers.platinum_customer_features import build_customer_features
+from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
+from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.pipelines.gold import (
+    read_checkpoints,
+    read_pinned,
+    requested_dates,
+    save_checkpoints,
+    table_path,
+)
+
+DAILY_STORE_SALES = "gold/daily_store_sales"
+GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")
+FEATURE_SOURCES = ("gold/transactions", "gold/transaction_items", "silver/customers")
+SOURCES = (*GOLD_SOURCES, "silver/customers")
+
+
+def platinum_targets(ctx: RunContext) -> dict[str, DeltaTarget]:
+    """platinum/monitors (replaced by monitor_date) and platinum/customer_features."""
+    return {
+        "platinum/monitors": DeltaTarget(
+            "platinum/monitors",
+            table_path(ctx.config, "platinum/monitors"),
+            keys=("monitor_date", "store_id", "metric"),
+            date_column="monitor_date",
+        ),
+        "platinum/customer_features": DeltaTarget(
+            "platinum/customer_features",
+            table_path(ctx.config, "platinum/customer_features"),
+            keys=("customer_id",),
+        ),
+    }
+
+
+def shift_dates(dates: set[date] | list[date], first: int, last: int) -> list[date]:
+    """Every date d + n for n in first..last, sorted."""
+    return sorted({d + timedelta(days=n) for d in dates for n in range(first, last + 1)})
+
+
+def _plan_monitors(
+    ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
+) -> tuple[str, list[date] | None, str]:
+    """(mode, monitor dates to recompute or None for all, why)."""
+    requested = requested_dates(ctx.args)
+    if requested is not None:
+        return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
+    if ctx.args.full_refresh:
+        return "full_refresh", None, "requested"
+    monitors_path = table_path(ctx.config, "platinum/monitors")
+    after, until = done.get(DAILY_STORE_SALES), versions[DAILY_STORE_SALES]
+    if not DeltaTable.isDeltaTable(ctx.spark, monitors_path) or after is None:
+        return "full_refresh", None, "first build"
+    if until is None or until < after:
+        return "full_refresh", None, f"{DAILY_STORE_SALES} was rebuilt"
+    if until == after:
+        return "incremental", [], f"{DAILY_STORE_SALES} unchanged"
+    try:
+        changes_df = read_changes(
+            ctx.spark, table_path(ctx.config, DAILY_STORE_SALES), after, until
+        ).select("sales_date")
+        changed = {row["sales_date"] for row in changes_df.distinct().collect()}
+    except AnalysisException as exc:
+        reason = str(exc).strip().splitlines()[0][:200]
+        return "full_refresh", None, f"change feed unreadable ({reason})"
+    # A changed day is its own monitor date and in the baseline of the 28 days after it.
+    return "incremental", shift_dates(changed, 0, BASELINE_DAYS), f"{len(changed)} changed dates"
+
+
+def _write_monitors(
+    ctx: RunContext, target: DeltaTarget, version: int, monitor_dates: list[date] | None
+) -> tuple[TableVersions, int]:
+    """Recompute the monitors of the given dates (all when None); (versions, rows read)."""
+    sales_df = read_version(ctx.spark, table_path(ctx.config, DAILY_STORE_SALES), version)
+    if monitor_dates is None:
+        return overwrite(ctx.spark, target, build_monitors(sales_df)), sales_df.count()
+    with_baselines = shift_dates(monitor_dates, -BASELINE_DAYS, 0)
+    sales_df = sales_df.filter(F.col("sales_date").isin(with_baselines))
+    monitors_df = build_monitors(sales_df).filter(F.col("monitor_date").isin(monitor_dates))
+    return replace_dates(ctx.spark, target, monitors_df, monitor_dates), sales_df.count()
+
+
+def _write_features(
+    ctx: RunContext, target: DeltaTarget, versions: dict[str, int | None]
+) -> tuple[TableVersions, int]:
+    """Rebuild customer features from the pinned sources; (versions, rows read)."""
+    spark, config = ctx.spark, ctx.config
+    transactions_df = read_version(
+        spark, table_path(config, "gold/transactions"), versions["gold/transactions"]
+    )
+    features_df = build_customer_features(
+        transactions_df,
+        gold_items_df=read_version(
+            spark,
+            table_path(config, "gold/transaction_items"),
+            versions["gold/transaction_items"],
+        ),
+        customers_df=read_pinned(spark, config, "silver/customers", versions["silver/customers"]),
+    )
+    return overwrite(spark, target, features_df), transactions_df.count()
+
+
+def run_platinum(ctx: RunContext) -> StageResult:
+    """The platinum stage (see the module docstring)."""
+    spark, config = ctx.spark, ctx.config
+    targets = platinum_targets(ctx)
+    with TableLock(spark, config, "platinum", ctx.who.run_id):
+        versions = {name: table_version(spark, table_path(config, name)) for name in SOURCES}
+        if any(versions[name] is None for name in GOLD_SOURCES):
+            return StageResult(status="skipped", summary="gold does not exist yet")
+        done = read_checkpoints(spark, config, "platinum")
+        mode, monitor_dates, why = _plan_monitors(ctx, versions, done)
+        features_due = mode == "full_refresh" or (
+            mode == "incremental"
+            and (
+                not DeltaTable.isDeltaTable(spark, targets["platinum/customer_features"].path)
+                or any(done.get(name) != versions[name] for name in FEATURE_SOURCES)
+            )
+        )
+        written: dict[str, TableVersions] = {}
+        read = 0
+        if monitor_dates != []:
+            written["platinum/monitors"], n = _write_monitors(
+                ctx, targets["platinum/monitors"], versions[DAILY_STORE_SALES], monitor_dates
+            )
+            read += n
+        if features_due:
+            written["platinum/customer_features"], n = _write_features(
+                ctx, targets["platinum/customer_features"], versions
+            )
+            read += n
+        if mode != "date_range" and any(done.get(n) != v for n, v in versions.items()):
+            save_checkpoints(ctx, "platinum", versions)
+    if not written:
+        return StageResult(
+            status="skipped", metrics={"mode": mode}, summary=f"nothing to do: {why}"
+        )
+    counts = {name: rows_written(spark, targets[name].path, v) for name, v in written.items()}
+    scope = "every date" if monitor_dates is None else f"{len(monitor_dates)} dates"
+    return StageResult(
+        records_read=read,
+        records_written=sum(counts.values()),
+        tables=written,
+        metrics={"mode": mode, "reason": why, "monitor_dates": scope},
+        summary=(
+            f"{mode} ({why}): monitors for {scope}"
+            f"{', customer features rebuilt' if features_due else ''}; "
+            f"{sum(counts.values())} rows written"
+        ),
+    )
