@@ -12,6 +12,8 @@ from scout_spark.pipelines.bronze import run_bronze
 from scout_spark.pipelines.gold import add_arguments as add_build_arguments
 from scout_spark.pipelines.gold import run_gold
 from scout_spark.pipelines.platinum import run_platinum
+from scout_spark.pipelines.silver import add_arguments as add_silver_arguments
+from scout_spark.pipelines.silver import run_silver
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +43,12 @@ STAGES: dict[str, Stage] = {
             "Ingest every landed file exactly once, raw and with lineage.",
             run_bronze,
             add_bronze_arguments,
+        ),
+        Stage(
+            "silver",
+            "Type, check, quarantine and deduplicate the bronze rows added since the last run.",
+            run_silver,
+            add_silver_arguments,
         ),
         Stage(
             "gold",

@@ -1,0 +1,173 @@
+"""The silver stage: bronze rows added since the last run -> typed, checked, deduplicated.
+
+Modes: incremental (default; bronze's change feed after the versions silver consumed, kept
+in `_ops/checkpoints`, consumer `silver`), --full-refresh (silver and quarantine rebuilt
+from all of bronze), --from-date/--to-date (bronze rows of those _ingest_dates, as of the
+consumed versions, merged again), --replay-quarantine (unreplayed quarantined rows checked
+with the current rules; passing ones merged into silver once and marked replayed).
+Every dataset is checked before anything is written, so a `fail` rule writes nothing.
+Writes per dataset: quarantine (append idempotent by txn app id + bronze version), silver
+MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the same silver.
+"""
+
+import argparse
+
+from pyspark.sql import DataFrame, Row
+
+from scout_spark.cli.args import parse_date
+from scout_spark.cli.context import RunContext
+from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.lake.lock import TableLock
+from scout_spark.layers.silver_dedup import BATCH_KEYS
+from scout_spark.layers.silver_rules import build_rule_counts
+from scout_spark.ops.results import StageResult
+from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
+from scout_spark.pipelines.silver_writes import DatasetWrite, save_checkpoints, write_dataset
+from scout_spark.quality import QualityRules, load_quality_rules
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--full-refresh, --from-date/--to-date, --replay-quarantine, --quality-rules."""
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild from all of bronze")
+    parser.add_argument(
+        "--from-date", type=parse_date, default=None, metavar="YYYY-MM-DD",
+        help="reprocess bronze rows ingested on or after this date",
+    )  # fmt: skip
+    parser.add_argument(
+        "--to-date", type=parse_date, default=None, metavar="YYYY-MM-DD",
+        help="reprocess bronze rows ingested on or before this date",
+    )  # fmt: skip
+    parser.add_argument(
+        "--replay-quarantine", action="store_true",
+        help="check quarantined rows again; move the passing ones into silver",
+    )  # fmt: skip
+    parser.add_argument(
+        "--quality-rules", default=None, metavar="FILE",
+        help="rules file (default: conf/quality_rules.yaml)",
+    )  # fmt: skip
+
+
+def run_mode(args: argparse.Namespace) -> str:
+    """The one mode the arguments ask for; contradictory options are a ConfigError."""
+    start, end = getattr(args, "from_date", None), getattr(args, "to_date", None)
+    chosen = [
+        name
+        for name, on in (
+            ("--full-refresh", getattr(args, "full_refresh", False)),
+            ("--from-date/--to-date", start is not None or end is not None),
+            ("--replay-quarantine", getattr(args, "replay_quarantine", False)),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise ConfigError(f"silver: {' and '.join(chosen)} cannot be combined")
+    if start is not None and end is not None and start > end:
+        raise ConfigError(f"silver: --from-date {start} is after --to-date {end}")
+    modes = {"--full-refresh": "full_refresh", "--from-date/--to-date": "date_range"}
+    return modes.get(chosen[0], "replay") if chosen else "incremental"
+
+
+def _count(checked_df: DataFrame, rules: QualityRules, dataset: str) -> Row:
+    """The one-row rule counts of a checked dataset (a single aggregate job)."""
+    row = build_rule_counts(
+        checked_df, rules=rules.for_dataset(dataset), keys=BATCH_KEYS[dataset]
+    ).first()
+    if row is None:  # an aggregate without grouping always has one row
+        raise ScoutError(f"silver: no rule counts for {dataset}")
+    return row
+
+
+def _stop_on_fail(rules: QualityRules, counts: dict[str, Row]) -> None:
+    broken = [
+        f"{dataset} rule '{rule.name}' failed for {counts[dataset][f'failures_{rule.name}']} "
+        f"of {counts[dataset]['rows_checked']} rows"
+        for dataset in counts
+        for rule in rules.for_dataset(dataset)
+        if rule.severity == "fail" and counts[dataset][f"failures_{rule.name}"] > 0
+    ]
+    if broken:
+        raise ScoutError(f"silver: fail rule broken, nothing written: {'; '.join(broken)}")
+
+
+def _part(write: DatasetWrite, counts: Row, batch: Batch) -> StageResult:
+    read, clean = int(counts["rows_checked"]), int(counts["rows_clean"])
+    failures = {
+        f"rule.{k.removeprefix('failures_')}": str(v)
+        for k, v in counts.asDict().items()
+        if k.startswith("failures_")
+    }
+    metrics = {
+        "source": batch.described,
+        "rows_clean": str(clean),
+        "rows_warned": str(counts["rows_warned"]),
+        **failures,
+        **write.metrics,
+    }
+    return StageResult(
+        records_read=read,
+        records_written=int(counts["keys_passing"]),
+        records_quarantined=int(counts["rows_quarantined"]),
+        duplicates_collapsed=int(counts["rows_passing"]) - int(counts["keys_passing"]),
+        data_quality_score=clean / read if read else None,
+        tables=write.tables,
+        metrics=metrics,
+        summary=(
+            f"{batch.dataset}: read {read}, merged {counts['keys_passing']}, quarantined "
+            f"{counts['rows_quarantined']}, duplicates "
+            f"{int(counts['rows_passing']) - int(counts['keys_passing'])}"
+        ),
+    )
+
+
+def _total(mode: str, parts: dict[str, StageResult]) -> StageResult:
+    read = sum(p.records_read for p in parts.values())
+    clean = sum(int(p.metrics["rows_clean"]) for p in parts.values())
+    return StageResult(
+        records_read=read,
+        records_written=sum(p.records_written for p in parts.values()),
+        records_quarantined=sum(p.records_quarantined for p in parts.values()),
+        duplicates_collapsed=sum(p.duplicates_collapsed for p in parts.values()),
+        data_quality_score=clean / read if read else None,
+        tables={name: v for p in parts.values() for name, v in p.tables.items()},
+        metrics={
+            "mode": mode,
+            **{f"{d}.{k}": v for d, p in parts.items() for k, v in p.metrics.items()},
+        },
+        parts=parts,
+        summary=f"{mode}; " + "; ".join(p.summary for p in parts.values()),
+    )
+
+
+def run_silver(ctx: RunContext) -> StageResult:
+    """The silver stage (see the module docstring)."""
+    mode = run_mode(ctx.args)
+    rules = load_quality_rules(getattr(ctx.args, "quality_rules", None))
+    spark, config = ctx.spark, ctx.config
+    with TableLock(spark, config, "silver", ctx.who.run_id):
+        batches = plan_batches(ctx, mode)
+        if not batches:
+            nothing = "no quarantined rows to replay" if mode == "replay" else "no new bronze rows"
+            return StageResult(status="skipped", metrics={"mode": mode}, summary=nothing)
+        checked = check_batches(ctx, rules, batches)
+        try:
+            counts = {d: _count(df, rules, d) for d, df in checked.items()}
+            _stop_on_fail(rules, counts)
+            writes = {
+                d: write_dataset(
+                    ctx,
+                    mode,
+                    d,
+                    checked[d],
+                    version=batches[d].source_version,
+                    quarantined=int(counts[d]["rows_quarantined"]),
+                    passing=int(counts[d]["rows_passing"]),
+                )
+                for d in checked
+            }
+            if mode in ("incremental", "full_refresh"):
+                save_checkpoints(ctx, {f"bronze/{d}": b.source_version for d, b in batches.items()})
+        finally:
+            for df in checked.values():
+                df.unpersist()
+    parts = {d: _part(writes[d], counts[d], batches[d]) for d in checked}
+    return _total(mode, parts)

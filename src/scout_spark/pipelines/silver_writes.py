@@ -1,0 +1,256 @@
+"""Silver stage I/O: table locations, the consumer checkpoint and each dataset's writes.
+
+All writes go through lake.writes. Per dataset the quarantine is written first, then silver,
+then (replay) the quarantine rows are marked replayed; the stage saves the checkpoint last.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from scout_spark.cli.context import RunContext
+from scout_spark.config import Config
+from scout_spark.lake.writes import (
+    DeltaTarget,
+    append,
+    merge,
+    operation_metrics,
+    overwrite,
+    read_version,
+    table_version,
+)
+from scout_spark.layers.silver_dedup import (
+    INGEST_ORDER,
+    SILVER_SCHEMAS,
+    VERSION_ORDER,
+    build_latest_passing,
+    build_update_condition,
+    business_columns,
+    newer_condition,
+)
+from scout_spark.layers.silver_rules import (
+    filter_passing,
+    filter_quarantined,
+    select_quarantine_rows,
+    select_replay_marks,
+)
+from scout_spark.layers.silver_scd import (
+    SCD2_COLUMNS,
+    SCD2_KEYS,
+    build_customer_changes,
+    build_customer_history,
+    filter_touched_customers,
+)
+from scout_spark.ops.results import TableVersions
+from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
+
+CONSUMER = "silver"
+# Dimensions and items first: the transactions' warn checks look them up.
+DATASETS = ("stores", "customers", "items", "transactions")
+SILVER_KEYS = {
+    "transactions": ("transaction_id",),
+    "items": ("transaction_id", "line_number"),
+    "customers": SCD2_KEYS,
+    "stores": ("store_id",),
+}
+UPDATE_CONDITIONS = {
+    "transactions": build_update_condition(
+        order=VERSION_ORDER, compare=business_columns(SILVER_SCHEMAS["transactions"])
+    ),
+    "items": build_update_condition(
+        order=VERSION_ORDER, compare=business_columns(SILVER_SCHEMAS["items"])
+    ),
+    # SCD type 1: the latest snapshot file wins (an identical later snapshot refreshes lineage).
+    "stores": newer_condition(INGEST_ORDER[:1]),
+}
+CHECKPOINT_SCHEMA = T.StructType(
+    [
+        T.StructField("consumer", T.StringType(), False),
+        T.StructField("source", T.StringType(), False),
+        T.StructField("version", T.LongType(), False),
+        T.StructField("run_id", T.StringType(), False),
+        T.StructField("recorded_at", T.TimestampType(), False),
+    ]
+)
+
+
+def silver_path(config: Config, dataset: str) -> str:
+    """<lake>/silver/<dataset>."""
+    return config.lake_path("silver", dataset)
+
+
+def quarantine_path(config: Config, dataset: str) -> str:
+    """<lake>/silver/<dataset>_quarantine."""
+    return config.lake_path("silver", f"{dataset}_quarantine")
+
+
+def _silver_schema(dataset: str) -> T.StructType:
+    return SILVER_CUSTOMERS_SCHEMA if dataset == "customers" else SILVER_SCHEMAS[dataset]
+
+
+def read_pinned(spark: SparkSession, config: Config, dataset: str) -> DataFrame:
+    """Silver `dataset` pinned at its current version; an empty frame when missing."""
+    path = silver_path(config, dataset)
+    version = table_version(spark, path)
+    if version is None:
+        return spark.createDataFrame([], _silver_schema(dataset))
+    return read_version(spark, path, version)
+
+
+def checkpoints_target(config: Config) -> DeltaTarget:
+    """_ops/checkpoints: a row per (consumer, source) each time a consumer moves on."""
+    return DeltaTarget("_ops/checkpoints", config.lake_path("_ops", "checkpoints"))
+
+
+def read_checkpoints(spark: SparkSession, config: Config, consumer: str) -> dict[str, int]:
+    """Source table -> the version `consumer` last consumed (its latest checkpoint row)."""
+    path = checkpoints_target(config).path
+    if table_version(spark, path) is None:
+        return {}
+    rows = (
+        read_version(spark, path)
+        .filter(F.col("consumer") == consumer)
+        .select("source", "version", "recorded_at")
+        .collect()  # a handful of rows per run: cheaper than a shuffle
+    )
+    latest: dict[str, tuple[datetime, int]] = {}
+    for row in rows:
+        if row["source"] not in latest or row["recorded_at"] > latest[row["source"]][0]:
+            latest[row["source"]] = (row["recorded_at"], int(row["version"]))
+    return {source: version for source, (_, version) in latest.items()}
+
+
+def save_checkpoints(ctx: RunContext, versions: dict[str, int | None]) -> None:
+    """Record the bronze versions silver has consumed (a blind append: never conflicts)."""
+    now = datetime.now(UTC)
+    rows = [(CONSUMER, s, v, ctx.who.run_id, now) for s, v in versions.items() if v is not None]
+    checkpoint_df = ctx.spark.createDataFrame(rows, CHECKPOINT_SCHEMA)
+    append(ctx.spark, checkpoints_target(ctx.config), checkpoint_df)
+
+
+@dataclass(frozen=True)
+class DatasetWrite:
+    """Versions of the tables one dataset's writes touched, and what the MERGE did."""
+
+    tables: dict[str, TableVersions] = field(default_factory=dict)
+    metrics: dict[str, str] = field(default_factory=dict)
+
+
+def _write_quarantine(
+    ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame, version: int | None
+) -> TableVersions:
+    spark = ctx.spark
+    target = DeltaTarget(
+        f"silver/{dataset}_quarantine", quarantine_path(ctx.config, dataset), ("_row_id",)
+    )
+    rows_df = checked_df.transform(filter_quarantined).transform(
+        select_quarantine_rows,
+        dataset=dataset,
+        run_id=ctx.who.run_id,
+        quarantined_at=ctx.who.started_at,
+    )
+    if mode == "full_refresh":
+        return overwrite(spark, target, rows_df)
+    if mode == "incremental" and version is not None:
+        return append(spark, target, rows_df, txn=(f"scout-silver-{dataset}-quarantine", version))
+    # A reprocessed date range meets rows quarantined before: add only the new ones.
+    if table_version(spark, target.path) is not None:
+        known_df = read_version(spark, target.path).select("_row_id")
+        rows_df = rows_df.join(known_df, on="_row_id", how="left_anti")
+    return append(spark, target, rows_df)
+
+
+def _write_customers(ctx: RunContext, mode: str, checked_df: DataFrame) -> TableVersions:
+    spark, target = ctx.spark, _silver_target(ctx.config, "customers")
+    batch_df = build_latest_passing(checked_df, dataset="customers")
+    if mode == "full_refresh":
+        empty_df = spark.createDataFrame([], SILVER_CUSTOMERS_SCHEMA)
+        return overwrite(spark, target, build_customer_history(batch_df, history_df=empty_df))
+    touched_df = filter_touched_customers(
+        read_pinned(spark, ctx.config, "customers"), batch_df=batch_df
+    )
+    changes_df = build_customer_changes(
+        build_customer_history(batch_df, history_df=touched_df), history_df=touched_df
+    )
+    return merge(
+        spark, target, changes_df,
+        delete_condition="s._action = 'delete'",
+        update_condition="s._action = 'upsert'",
+        insert_condition="s._action = 'upsert'",
+        columns=SCD2_COLUMNS,
+    )  # fmt: skip
+
+
+def _silver_target(config: Config, dataset: str) -> DeltaTarget:
+    return DeltaTarget(f"silver/{dataset}", silver_path(config, dataset), SILVER_KEYS[dataset])
+
+
+def _write_silver(ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame) -> TableVersions:
+    if dataset == "customers":
+        return _write_customers(ctx, mode, checked_df)
+    target = _silver_target(ctx.config, dataset)
+    source_df = build_latest_passing(checked_df, dataset=dataset)
+    if mode == "full_refresh":
+        return overwrite(ctx.spark, target, source_df)
+    return merge(ctx.spark, target, source_df, update_condition=UPDATE_CONDITIONS[dataset])
+
+
+NOTHING_MERGED = {"rows_inserted": "0", "rows_updated": "0", "rows_deleted": "0"}
+
+
+def _merge_metrics(spark: SparkSession, path: str, versions: TableVersions) -> dict[str, str]:
+    """What the silver commit did to the table's rows (Delta's operation metrics)."""
+    if versions.after is None or versions.after == versions.before:
+        return dict(NOTHING_MERGED)
+    found = operation_metrics(spark, path, versions.after)
+    if "numTargetRowsInserted" not in found:  # a create or overwrite: every row is new
+        found = {"numTargetRowsInserted": found.get("numOutputRows", "0")}
+    return {
+        "rows_inserted": found.get("numTargetRowsInserted", "0"),
+        "rows_updated": found.get("numTargetRowsUpdated", "0"),
+        "rows_deleted": found.get("numTargetRowsDeleted", "0"),
+    }
+
+
+def write_dataset(
+    ctx: RunContext,
+    mode: str,
+    dataset: str,
+    checked_df: DataFrame,
+    *,
+    version: int | None,
+    quarantined: int,
+    passing: int,
+) -> DatasetWrite:
+    """Quarantine, then silver, then (replay) the replayed marks, for one checked dataset.
+
+    A write with no rows is skipped (commits cost seconds), except in a full refresh, which
+    must replace the tables even with nothing.
+    """
+    tables: dict[str, TableVersions] = {}
+    rebuild = mode == "full_refresh"
+    if mode != "replay" and (quarantined or rebuild):
+        tables[f"silver/{dataset}_quarantine"] = _write_quarantine(
+            ctx, mode, dataset, checked_df, version
+        )
+    if not (passing or rebuild):
+        return DatasetWrite(tables=tables, metrics=dict(NOTHING_MERGED))
+    silver = _write_silver(ctx, mode, dataset, checked_df)
+    tables[f"silver/{dataset}"] = silver
+    if mode == "replay":
+        target = DeltaTarget(
+            f"silver/{dataset}_quarantine", quarantine_path(ctx.config, dataset), ("_row_id",)
+        )
+        marks_df = filter_passing(checked_df).transform(
+            select_replay_marks, run_id=ctx.who.run_id, replayed_at=ctx.who.started_at
+        )
+        tables[target.name] = merge(
+            ctx.spark, target, marks_df,
+            update_condition="t.replayed_at IS NULL", insert=False,
+            columns=("replayed_at", "replay_run_id"),
+        )  # fmt: skip
+    metrics = _merge_metrics(ctx.spark, silver_path(ctx.config, dataset), silver)
+    return DatasetWrite(tables=tables, metrics=metrics)
