@@ -14,6 +14,8 @@ from scout_spark.pipelines.gold import run_gold
 from scout_spark.pipelines.platinum import run_platinum
 from scout_spark.pipelines.silver import add_arguments as add_silver_arguments
 from scout_spark.pipelines.silver import run_silver
+from scout_spark.publish.publish import add_arguments as add_publish_arguments
+from scout_spark.publish.publish import run_publish
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +63,12 @@ STAGES: dict[str, Stage] = {
             "Recompute store monitors for changed dates and rebuild customer features.",
             run_platinum,
             add_build_arguments,
+        ),
+        Stage(
+            "publish",
+            "Publish the changed gold and platinum slices to the dashboard's Postgres, atomically.",
+            run_publish,
+            add_publish_arguments,
         ),
     )
 }

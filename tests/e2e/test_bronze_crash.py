@@ -55,7 +55,9 @@ def _assert_same_rows(left: DataFrame, right: DataFrame) -> None:
 
 
 @pytest.fixture(scope="module")
-def landed(spark: SparkSession, test_config: Config, tmp_path_factory: pytest.TempPathFactory) -> Config:
+def landed(
+    spark: SparkSession, test_config: Config, tmp_path_factory: pytest.TempPathFactory
+) -> Config:
     """One landing (large enough for a write to take a while) and its uninterrupted bronze."""
     root = tmp_path_factory.mktemp("crash")
     config = dataclasses.replace(
@@ -63,7 +65,16 @@ def landed(spark: SparkSession, test_config: Config, tmp_path_factory: pytest.Te
         source=dataclasses.replace(test_config.source, root=(root / "landing").as_uri() + "/"),
         lake=dataclasses.replace(test_config.lake, root=(root / "reference").as_uri() + "/"),
     )
-    options = ["--layout", "hive", "--days", "3", "--transactions-per-day", "20000", "--faults", "none"]
+    options = [
+        "--layout",
+        "hive",
+        "--days",
+        "3",
+        "--transactions-per-day",
+        "20000",
+        "--faults",
+        "none",
+    ]
     assert generate(["--dest", str(root / "landing"), *options]) == 0
     assert invoke(spark, config, "bronze", dataset="transactions").status == "succeeded"
     return config
@@ -95,4 +106,7 @@ def test_bronze_killed_then_rerun_equals_uninterrupted(
         _stable(read.load(landed.lake_path("bronze", "transactions"))),
     )
     state = read.load(crashed.lake_path("bronze", "_state", "transactions_files"))
-    assert state.where("status = 'ingested'").groupBy("file_path").count().where("count > 1").count() == 0
+    assert (
+        state.where("status = 'ingested'").groupBy("file_path").count().where("count > 1").count()
+        == 0
+    )

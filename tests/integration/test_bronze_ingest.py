@@ -69,7 +69,9 @@ def test_bronze_ingests_each_layout_and_format_exactly(
     ids = {r[0] for r in tx_df.select("transaction_id").collect()}
     assert len(ids) == manifest["rows"]["transactions"]
     positions = tx_df.groupBy("_source_file").agg(
-        F.min("_source_row").alias("first"), F.max("_source_row").alias("last"), F.count("*").alias("n")
+        F.min("_source_row").alias("first"),
+        F.max("_source_row").alias("last"),
+        F.count("*").alias("n"),
     )
     assert positions.where("first != 0 or last != n - 1").count() == 0
 
@@ -98,12 +100,20 @@ def test_bronze_bad_input_is_rejected_or_kept_raw_never_lost(
     errors = Counter(
         r[0]
         for ds in ("transactions", "items")
-        for r in _bronze(spark, config, ds).where("_parse_error is not null").select("_parse_error").collect()
+        for r in _bronze(spark, config, ds)
+        .where("_parse_error is not null")
+        .select("_parse_error")
+        .collect()
     )
-    expected_bad = manifest["faults"]["csv_field_count"]["count"] + manifest["faults"]["bad_json_line"]["count"]
+    expected_bad = (
+        manifest["faults"]["csv_field_count"]["count"]
+        + manifest["faults"]["bad_json_line"]["count"]
+    )
     assert sum(v for k, v in errors.items() if "UTF-8" not in k) == expected_bad
     assert any("UTF-8" in k for k in errors)
-    bad_rows = _bronze(spark, config, "items").where(F.col("_parse_error") == "line is not valid JSON")
+    bad_rows = _bronze(spark, config, "items").where(
+        F.col("_parse_error") == "line is not valid JSON"
+    )
     assert bad_rows.where("_raw_record is null or transaction_id is not null").count() == 0
     drift = set(_bronze(spark, config, "transactions").columns) - {
         *(f.name for f in SCHEMAS["transactions"].fields)
@@ -126,16 +136,19 @@ def test_bronze_waits_for_success_marker_then_ingests(
     (landing / "transactions" / f"dt={waiting_day}" / "_SUCCESS").touch()
     second = run_stage(config, "bronze", dataset="transactions")
     assert second.parts["transactions"].metrics["files_new"] == "1"
-    assert _rows_by_file(spark, config, "transactions") == _expected_by_file(manifest, "transactions") + Counter(
-        {p: r for p, r in _waiting_files(manifest, waiting_day).items()}
-    )
+    assert _rows_by_file(spark, config, "transactions") == _expected_by_file(
+        manifest, "transactions"
+    ) + Counter({p: r for p, r in _waiting_files(manifest, waiting_day).items()})
 
 
 def _waiting_files(manifest: dict, day: str) -> dict[str, int]:
     return {
         f["path"]: f["rows"]
         for f in manifest["files"]
-        if f["dataset"] == "transactions" and f["date"] == day and f["kind"] == "daily" and not f["ingest"]
+        if f["dataset"] == "transactions"
+        and f["date"] == day
+        and f["kind"] == "daily"
+        and not f["ingest"]
     }
 
 
@@ -143,7 +156,9 @@ def test_bronze_rerun_is_a_no_op_and_reupload_is_ingested_again(
     spark: SparkSession, lake_config, run_stage
 ) -> None:  # type: ignore[no-untyped-def]
     config = lake_config()
-    manifest = _land(config, "--layout", "date_folders", "--format", "transactions=csv", "--faults", "none")
+    manifest = _land(
+        config, "--layout", "date_folders", "--format", "transactions=csv", "--faults", "none"
+    )
     run_stage(config, "bronze")
     path = config.lake_path("bronze", "transactions")
     version = table_version(spark, path)
@@ -167,7 +182,9 @@ def test_bronze_hourly_then_daily_keeps_both_deliveries(
     spark: SparkSession, lake_config, run_stage
 ) -> None:  # type: ignore[no-untyped-def]
     config = lake_config()
-    manifest = _land(config, "--layout", "hive", "--with-incremental", "--faults", "hourly_then_daily")
+    manifest = _land(
+        config, "--layout", "hive", "--with-incremental", "--faults", "hourly_then_daily"
+    )
     run_stage(config, "bronze", dataset="transactions")
     ids = [i for i in manifest["faults"]["hourly_then_daily"]["ids"] if i][:20]
     rows = (
@@ -186,14 +203,21 @@ def test_bronze_second_writer_gets_a_clear_message(
     config = lake_config(lock_wait_seconds=1)
     _land(config, "--faults", "none")
     with TableLock(spark, config, "bronze_stores", "other-run"):
-        with pytest.raises(TableLockedError, match=r"bronze_stores is being written by run other-run"):
+        with pytest.raises(
+            TableLockedError, match=r"bronze_stores is being written by run other-run"
+        ):
             run_stage(config, "bronze", dataset="stores")
     assert run_stage(config, "bronze", dataset="stores").status == "succeeded"
 
 
 @pytest.mark.s3
 def test_bronze_on_s3_through_s3a(
-    spark: SparkSession, test_config: Config, s3, s3_bucket: str, services_env: dict[str, str], run_stage
+    spark: SparkSession,
+    test_config: Config,
+    s3,
+    s3_bucket: str,
+    services_env: dict[str, str],
+    run_stage,
 ) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
@@ -205,12 +229,16 @@ def test_bronze_on_s3_through_s3a(
     options = ["--layout", "hive", "--faults", "missing_success,zero_byte_file,odd_file_name"]
     endpoint = ["--s3-endpoint", services_env["SCOUT_S3_ENDPOINT"]]
     assert generate(["--dest", f"s3://{s3_bucket}/landing", *endpoint, *SMALL, *options]) == 0
-    manifest = json.loads(s3.get_object(Bucket=s3_bucket, Key="landing/_manifest.json")["Body"].read())
+    manifest = json.loads(
+        s3.get_object(Bucket=s3_bucket, Key="landing/_manifest.json")["Body"].read()
+    )
 
     result = run_stage(config, "bronze")
     assert result.parts["transactions"].metrics["files_rejected"] == "1"
     assert result.parts["transactions"].metrics["partitions_waiting"] == "1"
     rows = _bronze(spark, config, "transactions").groupBy("_source_file").count().collect()
     prefix = f"s3a://{s3_bucket}/landing/"
-    assert Counter({r[0].removeprefix(prefix): r[1] for r in rows}) == _expected_by_file(manifest, "transactions")
+    assert Counter({r[0].removeprefix(prefix): r[1] for r in rows}) == _expected_by_file(
+        manifest, "transactions"
+    )
     assert run_stage(config, "bronze").status == "skipped"

@@ -63,6 +63,7 @@ def test_load_config_interpolates_environment(monkeypatch) -> None:
         ("local", "spark:\n  ui_enabled: maybe\n", [], r"key 'spark\.ui_enabled' must be true or false"),
         ("local", "spark:\n  jars: maven\n", [], r"key 'spark\.jars' must be one of local_cache, none"),
         ("local", "postgres:\n  sslmode: sometimes\n", [], r"key 'postgres\.sslmode' must be one of"),
+        ("local", "", ["publish.window_days=0"], r"--set publish\.window_days=0: key 'publish\.window_days' must be >= 1"),
         ("local", "spark: [1, 2\n", [], r"local\.yaml: line \d+ invalid YAML"),
         ("local", "env: prod\n", [], r"key 'env' is 'prod' but --env is 'local'"),
         ("local", "", ["nokey"], r"--set nokey: expected key=value"),

@@ -197,6 +197,8 @@ def _validate_values(config: Config, flat: dict[str, tuple[Any, str]]) -> None:
         )
     if not 0 < config.postgres.port < 65536:
         raise ConfigError(f"{where('postgres.port')}: key 'postgres.port' must be 1-65535")
+    if config.publish.window_days < 1:
+        raise ConfigError(f"{where('publish.window_days')}: key 'publish.window_days' must be >= 1")
     if config.spark.shuffle_partitions < 1:
         raise ConfigError(
             f"{where('spark.shuffle_partitions')}: key 'spark.shuffle_partitions' must be >= 1"

@@ -88,6 +88,14 @@ class PostgresConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """What goes to the dashboard's Postgres."""
+
+    # Row-level tables keep the sales dates after D - window_days (D: latest in gold).
+    window_days: int
+
+
+@dataclass(frozen=True)
 class Config:
     """One environment's whole configuration, validated before Spark starts."""
 
@@ -99,6 +107,7 @@ class Config:
     spark: SparkConfig
     s3: S3Config
     postgres: PostgresConfig
+    publish: PublishConfig
     other_env_roots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     origins: tuple[str, ...] = ()
 

@@ -2,8 +2,15 @@
 
 import os
 
+import psycopg
+from psycopg import Connection
+
 from scout_spark.config.model import PostgresConfig
-from scout_spark.errors import ConfigError
+from scout_spark.errors import ConfigError, ScoutError
+
+
+class PostgresUnreachableError(ScoutError):
+    """The dashboard database cannot be reached or refuses the login."""
 
 
 def password(pg: PostgresConfig) -> str:
@@ -44,3 +51,29 @@ def psycopg_kwargs(pg: PostgresConfig) -> dict[str, object]:
         "options": f"-c statement_timeout={pg.statement_timeout_ms}",
         "application_name": "scout-lakehouse",
     }
+
+
+def staging_schema(pg: PostgresConfig) -> str:
+    """The schema holding the publisher's UNLOGGED staging tables: <schema>_staging."""
+    return f"{pg.schema}_staging"
+
+
+def connect(pg: PostgresConfig, *, autocommit: bool = False, purpose: str = "") -> Connection:
+    """A psycopg connection; `purpose` tags application_name (seen in pg_stat_activity)."""
+    kwargs = psycopg_kwargs(pg)
+    if purpose:
+        kwargs["application_name"] = f"scout-lakehouse:{purpose}"
+    try:
+        return psycopg.connect(**kwargs, autocommit=autocommit)  # type: ignore[arg-type]
+    except psycopg.Error as exc:
+        raise PostgresUnreachableError(
+            f"cannot connect to Postgres {pg.host}:{pg.port}/{pg.database} as {pg.user}: "
+            f"{safe_message(exc, pg)}"
+        ) from None
+
+
+def safe_message(exc: BaseException, pg: PostgresConfig) -> str:
+    """The first line of an error, with the password redacted should it appear."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:400]
+    secret = os.environ.get(pg.password_env)
+    return text.replace(secret, "***") if secret and len(secret) >= 4 else text

@@ -1,0 +1,8 @@
+"""Benchmark: publish rows/s vs psql \\copy of the same rows (prints a markdown table)."""
+
+import sys
+
+from scout_spark.bench.publish_throughput import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Publish throughput vs `psql \\copy` of the same rows into the same (empty) table.
+
+Builds a synthetic gold/transactions table (all dates inside the publish window), then
+alternates rounds of (a) the publish stage with --full-refresh into an emptied dashboard
+table and (b) `psql \\copy` of the very same rows, as CSV, into an empty table with the
+same definition (primary key and indexes). Prints a markdown table and the ratio.
+"""
+
+import argparse
+import dataclasses
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from scout_spark.cli.runner import invoke
+from scout_spark.config import Config, load_config
+from scout_spark.lake.writes import read_version, table_version
+from scout_spark.publish.connection import connect, password
+from scout_spark.publish.copy_load import csv_lines
+from scout_spark.publish.migrate import migrate
+from scout_spark.publish.tables import by_lake_name, select_publish_rows
+from scout_spark.session import build_spark_session
+
+TABLE = by_lake_name()["gold/transactions"]
+FIRST_DAY = date(2026, 1, 1)
+
+
+def write_transactions(spark: SparkSession, path: str, rows: int, days: int) -> None:
+    """A gold/transactions Delta table of `rows` rows over `days` sales dates."""
+    n = F.col("id")
+    day = (n % days).cast("int")
+    sales_date = F.date_add(F.lit(FIRST_DAY), day)
+    hour = (n % 14 + 8).cast("int")
+    ts = F.make_timestamp_ntz(F.lit(2026), F.lit(1), F.lit(1), hour, n % 60, n % 60)
+    hashed = F.crc32(n.cast("string"))
+    methods = F.array(*map(F.lit, ("cash", "gcash", "maya", "card")))
+    regions = F.array(*map(F.lit, ("NCR", "CALABARZON", "Central Visayas")))
+    is_walk_in = n % 5 == 0
+    frame = spark.range(rows).select(
+        F.format_string("TXN-%s-%07d", F.date_format(sales_date, "yyyyMMdd"), n).alias(
+            "transaction_id"
+        ),
+        F.format_string("S%03d", hashed % 200).alias("store_id"),
+        F.when(is_walk_in, None)
+        .otherwise(F.format_string("CUST-%07d", n % 50000))
+        .alias("customer_id"),
+        (ts.cast("timestamp") + F.make_dt_interval(day)).alias("transaction_ts"),
+        sales_date.alias("sales_date"),
+        hour.alias("hour_of_day"),
+        ((hashed % 200000) / 100).cast("decimal(14,2)").alias("total_amount"),
+        F.element_at(methods, (n % 4 + 1).cast("int")).alias("payment_method"),
+        F.when(n % 9 == 0, "high_value").otherwise("standard").alias("transaction_type"),
+        (n % 7).alias("item_count"),
+        F.element_at(regions, (n % 3 + 1).cast("int")).alias("region"),
+        F.when(is_walk_in, None).otherwise("regular").alias("customer_segment"),
+    )
+    frame.write.format("delta").partitionBy("sales_date").mode("overwrite").save(path)
+
+
+def export_csv(spark: SparkSession, path: str, version: int, target: Path) -> int:
+    """The rows the publish sends, as the CSV file psql reads; returns the row count."""
+    rows_df = select_publish_rows(read_version(spark, path, version), table=TABLE)
+    count = 0
+    with target.open("wb") as handle:
+        for line in csv_lines(rows_df).toLocalIterator():
+            handle.write(line + b"\n")
+            count += 1
+    return count
+
+
+def psql_copy(config: Config, table: str, csv_path: Path) -> float:
+    """Seconds `psql \\copy` takes to load the CSV file into `table`."""
+    pg = config.postgres
+    copy = f"\\copy {table} FROM '{csv_path}' WITH (FORMAT csv)"
+    command = [
+        "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg.host, "-p", str(pg.port),
+        "-U", pg.user, "-d", pg.database, "-c", copy,
+    ]  # fmt: skip
+    env = {**os.environ, "PGPASSWORD": password(pg), "PGSSLMODE": pg.sslmode}
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _empty(conn: psycopg.Connection, *tables: sql.Composable) -> None:
+    """Bench only: start each round from empty tables (the publish itself never truncates)."""
+    for table in tables:
+        conn.execute(sql.SQL("TRUNCATE {}").format(table))
+
+
+def run(rows: int, days: int, rounds: int) -> list[dict[str, float]]:
+    """Publish and psql \\copy timings per round."""
+    base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    results = []
+    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
+        config = dataclasses.replace(
+            base,
+            lake=dataclasses.replace(base.lake, root=Path(tmp, "lake").as_uri() + "/"),
+            postgres=dataclasses.replace(base.postgres, schema=schema),
+        )
+        spark = build_spark_session(config)
+        path = config.lake_path("gold", "transactions")
+        write_transactions(spark, path, rows, days)
+        csv_path = Path(tmp, "transactions.csv")
+        count = export_csv(spark, path, table_version(spark, path) or 0, csv_path)
+        migrate(config.postgres)
+        target = sql.Identifier(schema, TABLE.pg_table)
+        twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
+        with connect(config.postgres, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
+            invoke(spark, config, "publish")  # warm-up: JIT, Python workers
+            for _ in range(rounds):
+                _empty(conn, target, twin)
+                started = time.perf_counter()
+                result = invoke(spark, config, "publish", full_refresh=True)
+                publish_s = time.perf_counter() - started
+                psql_s = psql_copy(config, twin.as_string(conn), csv_path)
+                results.append(
+                    {
+                        "rows": count,
+                        "publish_s": publish_s,
+                        "load_s": float(result.metrics.get("seconds_load", "nan")),
+                        "commit_s": float(result.metrics.get("seconds_commit", "nan")),
+                        "psql_s": psql_s,
+                    }
+                )
+            for name in (schema, f"{schema}_staging"):
+                conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+        spark.stop()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the markdown table of publish vs psql \\copy throughput."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=60, help="sales dates (all in the window)")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    results = run(args.rows, args.days, args.rounds)
+    rows = results[0]["rows"]
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    print("| method | rows | seconds (median) | rows/s | rounds |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for label, key in (
+        ("publish stage (end to end)", "publish_s"),
+        ("publish load path (staging COPY + final transaction)", "load_s"),
+        ("  of which the final transaction (staging -> dashboard table)", "commit_s"),
+        ("psql \\copy (same rows, same table definition)", "psql_s"),
+    ):
+        rounds = ", ".join(f"{r[key]:.2f}" for r in results)
+        print(f"| {label} | {rows:,} | {median(key):.2f} | {rows / median(key):,.0f} | {rounds} |")
+    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"\nload average after the run: {load} (other work on this machine skews both)")
+    print(f"ratio publish / psql \\copy (rows/s): {median('psql_s') / median('publish_s'):.2f}")
+    print(f"ratio load path / psql \\copy (rows/s): {median('psql_s') / median('load_s'):.2f}")
+    return 0

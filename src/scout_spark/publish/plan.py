@@ -1,0 +1,188 @@
+"""What each dashboard table needs this publish: nothing, some slices, changed keys, or all.
+
+A table's lake version is compared with the version the last publish recorded. Slice
+tables (by sales_date or monitor_date) replace the slices the Delta change feed names
+between the two versions; platinum_customer_features (keyed) diffs the two snapshots.
+When history is gone (vacuumed, table recreated) or the table was never published, the
+whole table is republished. Windowed tables also follow the window: dates entering it are
+published, dates leaving it are deleted.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pyspark.errors import AnalysisException
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from scout_spark.config import Config
+from scout_spark.lake.lock import TableLock
+from scout_spark.lake.writes import read_changes, read_version, table_version
+from scout_spark.publish.tables import (
+    PUBLISH_TABLES,
+    WINDOW_SOURCE,
+    PublishTable,
+    for_each,
+    select_publish_rows,
+    window_start,
+)
+
+FULL, SLICES, KEYS, NONE = "full", "slices", "keys", "none"
+DELETED_COLUMN = "_deleted"  # staging flag of keys to delete (keyed tables)
+LAKE_LOCKS = ("gold", "platinum")  # the writers' locks: no half-written run is pinned
+
+
+@dataclass(frozen=True)
+class Window:
+    """The first sales date of the publish window now, and at the last publish."""
+
+    first_date: date | None
+    previous_first_date: date | None
+
+    @property
+    def entering(self) -> list[date]:
+        """Dates that entered the window because it moved back (D went down)."""
+        now, before = self.first_date, self.previous_first_date
+        if now is None or before is None or now >= before:
+            return []
+        return [now + timedelta(days=n) for n in range((before - now).days)]
+
+    @property
+    def has_moved(self) -> bool:
+        return self.first_date != self.previous_first_date
+
+
+def pin_versions(spark: SparkSession, config: Config, run_id: str) -> dict[str, int]:
+    """Current version of every source table that exists, read under the lake's locks."""
+    names = [t.lake_name for t in PUBLISH_TABLES]
+    with (
+        TableLock(spark, config, LAKE_LOCKS[0], run_id),
+        TableLock(spark, config, LAKE_LOCKS[1], run_id),
+    ):
+        found = for_each(lambda n: table_version(spark, config.lake_path(*n.split("/"))), names)
+    return {name: v for name, v in zip(names, found, strict=True) if v is not None}
+
+
+def current_window(
+    spark: SparkSession, config: Config, versions: dict[str, int], before: date | None
+) -> Window:
+    """The publish window from the latest sales_date of gold/transactions at its version."""
+    if WINDOW_SOURCE not in versions:
+        return Window(None, before)
+    path = config.lake_path(*WINDOW_SOURCE.split("/"))
+    latest = read_version(spark, path, versions[WINDOW_SOURCE]).agg(F.max("sales_date")).first()
+    days = config.publish.window_days
+    return Window(window_start(None if latest is None else latest[0], days), before)
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """One table's part of a publish."""
+
+    table: PublishTable
+    path: str
+    version: int
+    previous: int | None
+    action: str  # FULL, SLICES, KEYS or NONE
+    dates: tuple[date, ...] = ()  # the slices to replace (SLICES)
+    reason: str = ""
+    trims_window: bool = False  # delete rows before the window's first date
+
+
+def _changed_slices(spark: SparkSession, plan_base: TablePlan) -> set[date]:
+    """Slice values of every row the change feed lists between the two versions."""
+    column = plan_base.table.slice_column
+    assert column is not None and plan_base.previous is not None
+    changes_df = read_changes(spark, plan_base.path, plan_base.previous, plan_base.version)
+    rows = changes_df.select(column).distinct().where(F.col(column).isNotNull()).collect()
+    return {row[0] for row in rows}
+
+
+def plan_table(
+    spark: SparkSession,
+    table: PublishTable,
+    path: str,
+    *,
+    version: int,
+    previous: int | None,
+    window: Window,
+    full_refresh: bool,
+) -> TablePlan:
+    """Decide what `table` needs, reading the change feed when it is incremental."""
+    base = TablePlan(table, path, version, previous, NONE)
+    trims = table.is_windowed and window.has_moved and not full_refresh
+    if full_refresh:
+        return _with(base, FULL, "full refresh requested")
+    if previous is None:
+        return _with(base, FULL, "never published")
+    if version < previous:
+        return _with(base, FULL, f"lake version {version} is older than published {previous}")
+    if table.slice_column is None:
+        if version == previous:
+            return _with(base, NONE, "unchanged")
+        try:
+            read_version(spark, path, previous)  # resolves the old snapshot, or fails here
+        except AnalysisException:
+            return _with(base, FULL, f"version {previous} no longer readable")
+        return _with(base, KEYS, f"snapshot diff {previous}..{version}")
+    dates: set[date] = set()
+    if version > previous:
+        try:
+            dates = _changed_slices(spark, base)
+        except AnalysisException as exc:
+            reason = str(exc).strip().splitlines()[0][:160]
+            return _with(base, FULL, f"change feed unreadable ({reason})")
+    if table.is_windowed:
+        if window.first_date is None or window.previous_first_date is None:
+            return _with(base, FULL, "no previous window")
+        dates = {d for d in dates | set(window.entering) if d >= window.first_date}
+    if not dates:
+        why = "unchanged" if version == previous else f"no slice changed in {previous}..{version}"
+        return _with(base, NONE, why, trims_window=trims)
+    return _with(base, SLICES, f"{len(dates)} changed dates", sorted(dates), trims_window=trims)
+
+
+def _with(
+    base: TablePlan,
+    action: str,
+    reason: str,
+    dates: list[date] | None = None,
+    *,
+    trims_window: bool = False,
+) -> TablePlan:
+    return TablePlan(
+        base.table, base.path, base.version, base.previous, action,
+        tuple(dates or ()), reason, trims_window,
+    )  # fmt: skip
+
+
+def staged_rows(spark: SparkSession, plan: TablePlan, window: Window) -> DataFrame | None:
+    """The rows to load into staging for `plan` (None when it loads nothing).
+
+    Keyed tables carry `_deleted`: the changed or new rows (false) and, when incremental,
+    the keys that disappeared since the published version (true, other columns null).
+    """
+    if plan.action == NONE:
+        return None
+    table, first = plan.table, window.first_date
+    current_df = read_version(spark, plan.path, plan.version)
+    if plan.action == SLICES:
+        return select_publish_rows(current_df, table=table, dates=plan.dates, first_date=first)
+    rows_df = select_publish_rows(current_df, table=table, first_date=first)
+    if table.slice_column is not None:
+        return rows_df
+    if plan.action == FULL:
+        return rows_df.withColumn(DELETED_COLUMN, F.lit(False))
+    old_df = select_publish_rows(
+        read_version(spark, plan.path, plan.previous), table=table, first_date=first
+    )
+    changed_df = rows_df.exceptAll(old_df).withColumn(DELETED_COLUMN, F.lit(False))
+    gone_df = old_df.select(*table.keys).join(
+        rows_df.select(*table.keys), list(table.keys), how="left_anti"
+    )
+    types = {f.name: f.dataType for f in rows_df.schema.fields}
+    deleted_df = gone_df.select(
+        *[c if c in table.keys else F.lit(None).cast(types[c]).alias(c) for c in table.columns],
+        F.lit(True).alias(DELETED_COLUMN),
+    )
+    return changed_df.unionByName(deleted_df)

@@ -1,0 +1,142 @@
+"""A dashboard reading during a publish, or one killed midway, sees complete old or new rows."""
+
+import threading
+import time
+from collections.abc import Callable
+
+import psycopg
+import pytest
+from pyspark.sql import SparkSession
+from test_publish_support import (
+    DAYS,
+    assert_matches_lake,
+    customer_rows,
+    dashboard_state,
+    day_rows,
+    pg,
+    write_table,
+)
+
+from scout_spark.config import Config
+from scout_spark.ops.results import StageResult
+from scout_spark.publish.connection import psycopg_kwargs
+from scout_spark.publish.migrate import migrate
+from scout_spark.publish.publish import PublishError
+from scout_spark.publish.tables import for_each
+
+pytestmark = pytest.mark.postgres
+WAITING_SQL = """
+SELECT pid FROM pg_stat_activity
+WHERE application_name = 'scout-lakehouse:publish' AND wait_event_type = 'Lock'
+"""
+
+
+class Reader(threading.Thread):
+    """Polls every dashboard table's count and checksum, each poll one snapshot."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(daemon=True)
+        self.conninfo = {**psycopg_kwargs(config.postgres), "autocommit": True}
+        self.schema = config.postgres.schema
+        self.seen: list[tuple[str, ...]] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(**self.conninfo) as conn:
+            conn.execute(f"SET search_path = {self.schema}")
+            while not self.stop.is_set():
+                self.seen.append(dashboard_state(conn))
+                time.sleep(0.01)
+
+
+def _change_lake(spark: SparkSession, config: Config) -> None:
+    late = DAYS[0]
+    changed = day_rows(late, tag=3)
+    names = (
+        "gold/transactions",
+        "gold/transaction_items",
+        "gold/daily_store_sales",
+        "platinum/monitors",
+    )
+    for_each(lambda n: write_table(spark, config, n, changed[n], replace_day=late), names)
+    write_table(spark, config, "platinum/customer_features", customer_rows(tag=2))
+
+
+def _publish_paused_before_commit(
+    config: Config, run_stage: Callable, on_pause: Callable[[psycopg.Connection, int], None]
+) -> dict:
+    """Run a publish in a thread, hold it inside its final transaction, call `on_pause`."""
+    outcome: dict = {}
+
+    def publish() -> None:
+        try:
+            outcome["result"] = run_stage(config, "publish")
+        except Exception as exc:
+            outcome["error"] = exc
+
+    kwargs = psycopg_kwargs(config.postgres)
+    with (
+        psycopg.connect(**kwargs) as blocker,
+        psycopg.connect(**kwargs, autocommit=True) as watcher,
+    ):
+        # SHARE blocks the publish log INSERT, the last write of the final transaction.
+        blocker.execute(f"LOCK TABLE {config.postgres.schema}.publish_log IN SHARE MODE")
+        thread = threading.Thread(target=publish)
+        thread.start()
+        deadline = time.monotonic() + 300
+        while not (waiting := watcher.execute(WAITING_SQL).fetchall()):
+            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            time.sleep(0.2)
+        on_pause(watcher, waiting[0][0])
+        blocker.rollback()
+    thread.join(timeout=300)
+    return outcome
+
+
+def test_readers_see_old_or_new_rows_during_a_killed_and_a_completed_publish(
+    spark: SparkSession, case: Config, run_stage
+) -> None:
+    run_stage(case, "publish")
+    reader = Reader(case)
+    reader.start()
+    time.sleep(0.3)
+    old = reader.seen[-1]
+    _change_lake(spark, case)
+
+    def kill(watcher: psycopg.Connection, pid: int) -> None:
+        time.sleep(0.3)  # every dashboard table is rewritten by now, but not committed
+        watcher.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    killed = _publish_paused_before_commit(case, run_stage, kill)
+    time.sleep(0.3)
+
+    assert "error" in killed and "terminat" in str(killed["error"]).lower(), killed
+    assert set(reader.seen) == {old}
+
+    def paused(_: psycopg.Connection, __: int) -> None:
+        time.sleep(0.3)
+        assert reader.seen[-1] == old
+
+    completed = _publish_paused_before_commit(case, run_stage, paused)
+    time.sleep(0.3)
+    reader.stop.set()
+    reader.join()
+
+    assert isinstance(completed.get("result"), StageResult), completed
+    new = reader.seen[-1]
+    assert new != old
+    assert set(reader.seen) == {old, new}
+    staging = f"{case.postgres.schema}_staging"
+    assert pg(case, "SELECT count(*) FROM pg_tables WHERE schemaname = %s", [staging]) == [(0,)]
+    assert_matches_lake(spark, case)
+
+
+def test_a_second_publish_into_the_same_schema_is_refused(case: Config, run_stage) -> None:
+    migrate(case.postgres)
+    with psycopg.connect(**psycopg_kwargs(case.postgres), autocommit=True) as holder:
+        holder.execute(
+            "SELECT pg_advisory_lock(hashtext('scout_spark.publish'), hashtext(%s))",
+            [case.postgres.schema],
+        )
+        with pytest.raises(PublishError, match=r"another publish into schema \w+ is running"):
+            run_stage(case, "publish")

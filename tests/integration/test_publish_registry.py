@@ -1,0 +1,103 @@
+"""Every publish refreshes etl_monitoring, data_lake_registry and etl_pipelines."""
+
+from datetime import UTC, datetime
+
+import pytest
+from pyspark.sql import SparkSession
+from test_publish_support import DAYS, pg, published_versions
+
+from scout_spark.config import Config
+from scout_spark.ops import ledger
+from scout_spark.ops.ledger import RunIdentity
+from scout_spark.ops.results import StageResult, TableVersions
+
+pytestmark = pytest.mark.postgres
+REFRESHED = {
+    "data_lake_registry": "table_name",
+    "etl_pipelines": "pipeline_name",
+    "etl_monitoring": "run_id, stage",
+}
+
+
+def _rows_with_xmin(config: Config, table: str) -> dict[tuple, str]:
+    return {
+        tuple(r[:-1]): r[-1]
+        for r in pg(config, f"SELECT {REFRESHED[table]}, xmin::text FROM {table}")
+    }
+
+
+def test_publish_refreshes_the_monitoring_tables(
+    spark: SparkSession, case: Config, run_stage
+) -> None:
+    who = RunIdentity("gold-run-1", "pipeline-1", "gold", datetime.now(UTC))
+    ledger.record(spark, case, who, "running")
+    gold = StageResult(
+        records_read=10,
+        records_written=8,
+        data_quality_score=0.95,
+        tables={
+            "gold/transactions": TableVersions(None, 0),
+            "gold/payment_mix": TableVersions(None, 0),
+        },
+    )
+    ledger.record(spark, case, who, "succeeded", gold)
+
+    result = run_stage(case, "publish")
+
+    monitoring = pg(
+        case,
+        "SELECT run_id, stage, status, records_processed, records_read, records_written, lake_version "
+        "FROM etl_monitoring ORDER BY stage",
+    )
+    versions = published_versions(case)
+    own_run = monitoring[1][0]
+    assert monitoring == [
+        ("gold-run-1", "gold", "succeeded", 8, 10, 8, 0),
+        (
+            own_run,
+            "publish",
+            "succeeded",
+            result.records_written,
+            result.records_read,
+            result.records_written,
+            max(versions.values()),
+        ),
+    ]
+    registry = pg(
+        case,
+        "SELECT table_name, layer, location, delta_version, record_count, data_quality_score FROM data_lake_registry ORDER BY 1",
+    )
+    assert [r[0] for r in registry] == sorted(versions)
+    by_name = {r[0]: r[1:] for r in registry}
+    path = case.lake_path("gold", "transactions")
+    assert by_name["gold/transactions"] == (
+        "gold",
+        path,
+        versions["gold/transactions"],
+        2 * len(DAYS),
+        0.95,
+    )
+    assert by_name["platinum/customer_features"][-2:] == (3, None)
+    assert pg(case, "SELECT count(*) FROM data_lake_registry WHERE last_updated IS NULL") == [(0,)]
+    assert pg(
+        case,
+        "SELECT pipeline_name, env, source_path_pattern, schedule_cron, enabled FROM etl_pipelines",
+    ) == [
+        (
+            case.pipeline_name,
+            case.env,
+            case.source.datasets.transactions.patterns[0],
+            "0 2 * * *",
+            True,
+        )
+    ]
+    before = {table: _rows_with_xmin(case, table) for table in REFRESHED}
+
+    again = run_stage(case, "publish")
+
+    after = {table: _rows_with_xmin(case, table) for table in REFRESHED}
+    assert again.status == "skipped"
+    assert after["data_lake_registry"] == before["data_lake_registry"]
+    assert after["etl_pipelines"] == before["etl_pipelines"]
+    new_rows = set(after["etl_monitoring"].items()) - set(before["etl_monitoring"].items())
+    assert [key[1] for key, _ in new_rows] == ["publish"]  # only the skipped publish's own row
