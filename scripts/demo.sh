@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main command: set-up, local services, sample data, then the pipeline on the
+# The main command: set-up, local services, sample data, then the whole pipeline on the
 # embedded local default (files under ./data, the private Postgres), showing the result.
+# Extra arguments go to jobs/run_pipeline.py (e.g. --full-refresh, --to-stage gold).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -12,4 +13,6 @@ if [ ! -f data/landing/_manifest.json ]; then
     --transactions-per-day 500 --faults all --with-incremental
 fi
 scripts/spark-submit jobs/doctor.py --env local
-scripts/spark-submit jobs/bronze_ingest.py --env local "$@"
+scripts/spark-submit jobs/run_pipeline.py --env local "$@"
+echo
+.venv/bin/scout-show --env local

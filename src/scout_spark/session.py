@@ -25,6 +25,8 @@ def spark_conf(config: Config) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": str(config.spark.shuffle_partitions),
         "spark.ui.enabled": str(config.spark.ui_enabled).lower(),
+        # Spark's console progress bar on long stages (spark-submit leaves it off).
+        "spark.ui.showConsoleProgress": "true",
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
         # Every table records its changes, so each layer reads only what changed upstream.
         "spark.databricks.delta.properties.defaults.enableChangeDataFeed": "true",

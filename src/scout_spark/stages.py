@@ -6,16 +6,24 @@ from dataclasses import dataclass
 
 from scout_spark.cli.context import RunContext
 from scout_spark.ops.doctor import run_doctor
+from scout_spark.ops.maintain import add_arguments as add_maintain_arguments
+from scout_spark.ops.maintain import run_maintain
 from scout_spark.ops.results import StageResult
+from scout_spark.ops.rollback import add_arguments as add_rollback_arguments
+from scout_spark.ops.rollback import run_rollback
 from scout_spark.pipelines.bronze import add_arguments as add_bronze_arguments
 from scout_spark.pipelines.bronze import run_bronze
 from scout_spark.pipelines.gold import add_arguments as add_build_arguments
 from scout_spark.pipelines.gold import run_gold
+from scout_spark.pipelines.monitor import add_arguments as add_monitor_arguments
+from scout_spark.pipelines.monitor import run_monitor
 from scout_spark.pipelines.platinum import run_platinum
 from scout_spark.pipelines.silver import add_arguments as add_silver_arguments
 from scout_spark.pipelines.silver import run_silver
 from scout_spark.publish.publish import add_arguments as add_publish_arguments
 from scout_spark.publish.publish import run_publish
+from scout_spark.report.stage import add_arguments as add_report_arguments
+from scout_spark.report.stage import run_report
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +77,30 @@ STAGES: dict[str, Stage] = {
             "Publish the changed gold and platinum slices to the dashboard's Postgres, atomically.",
             run_publish,
             add_publish_arguments,
+        ),
+        Stage(
+            "report",
+            "Write the run report: an HTML page of run history, rows, quality and alerts.",
+            run_report,
+            add_report_arguments,
+        ),
+        Stage(
+            "monitor",
+            "Check freshness, volume, zero-row runs, date gaps and reconciliation; record alerts.",
+            run_monitor,
+            add_monitor_arguments,
+        ),
+        Stage(
+            "rollback",
+            "Restore every lake table a run wrote to its version before the run (Delta RESTORE).",
+            run_rollback,
+            add_rollback_arguments,
+        ),
+        Stage(
+            "maintain",
+            "OPTIMIZE (compaction, Z-ORDER) and VACUUM per layer, outside the rollback window.",
+            run_maintain,
+            add_maintain_arguments,
         ),
     )
 }

@@ -19,10 +19,10 @@ from test_publish_support import (
 
 from scout_spark.config import Config
 from scout_spark.ops.results import StageResult
+from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.publish.migrate import migrate
 from scout_spark.publish.publish import PublishError
-from scout_spark.publish.tables import for_each
 
 pytestmark = pytest.mark.postgres
 WAITING_SQL = """

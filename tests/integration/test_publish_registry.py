@@ -1,12 +1,15 @@
 """Every publish refreshes etl_monitoring, data_lake_registry and etl_pipelines."""
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 from test_publish_support import DAYS, pg, published_versions
 
 from scout_spark.config import Config
+from scout_spark.config.loader import DEFAULT_CONF_DIR
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult, TableVersions
@@ -101,3 +104,65 @@ def test_publish_refreshes_the_monitoring_tables(
     assert after["etl_pipelines"] == before["etl_pipelines"]
     new_rows = set(after["etl_monitoring"].items()) - set(before["etl_monitoring"].items())
     assert [key[1] for key, _ in new_rows] == ["publish"]  # only the skipped publish's own row
+
+
+PIPELINES_V1 = """
+timezone: Asia/Manila
+targets:
+  dev:
+    emr:
+      artifacts: s3://scout-sample-data/artifacts/scout-lakehouse/
+      cluster_id: j-TESTDEV
+      scheduler_role_arn: arn:aws:iam::111111111111:role/test-scheduler
+pipelines:
+  - {name: local_nightly, env: local, source_path_pattern: "transactions/dt={date}/*.parquet", cron: "30 2 * * *", enabled: true}
+  - {name: local_hourly, env: local, source_path_pattern: "incremental/hour={date}-{hour}/*", cron: "15 * * * *", enabled: false}
+  - {name: dev_nightly, env: dev, source_path_pattern: "transactions/{yyyy}/{mm}/{dd}/*", cron: "0 4 * * *", enabled: true}
+"""
+
+
+def _pipelines(config: Config) -> list[tuple]:
+    return pg(
+        config,
+        "SELECT pipeline_name, env, source_path_pattern, schedule_cron, enabled "
+        "FROM etl_pipelines ORDER BY 1",
+    )
+
+
+def test_publish_writes_the_pipelines_file_rows_of_its_env(
+    spark: SparkSession, case: Config, run_stage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "conf"
+    shutil.copytree(DEFAULT_CONF_DIR, conf)
+    (conf / "pipelines.yaml").write_text(PIPELINES_V1, encoding="utf-8")
+    monkeypatch.setenv("SCOUT_CONF_DIR", str(conf))
+    own_pattern = case.source.datasets.transactions.patterns[0]
+
+    run_stage(case, "publish")
+
+    assert _pipelines(case) == [
+        ("local_hourly", "local", "incremental/hour={date}-{hour}/*", "15 * * * *", False),
+        ("local_nightly", "local", "transactions/dt={date}/*.parquet", "30 2 * * *", True),
+        (case.pipeline_name, "local", own_pattern, "0 2 * * *", True),
+    ]
+    before = _rows_with_xmin(case, "etl_pipelines")
+    v2 = PIPELINES_V1.replace(
+        'cron: "15 * * * *", enabled: false', 'cron: "*/20 6-22 * * *", enabled: true'
+    )
+    v2 += (
+        f"  - {{name: {case.pipeline_name}, env: local, source_path_pattern: own/*, "
+        'cron: "45 1 * * *", enabled: false}\n'
+    )
+    (conf / "pipelines.yaml").write_text(v2, encoding="utf-8")
+
+    again = run_stage(case, "publish")
+
+    assert again.status == "skipped"  # nothing new to publish, the pipelines are refreshed anyway
+    assert _pipelines(case) == [
+        ("local_hourly", "local", "incremental/hour={date}-{hour}/*", "*/20 6-22 * * *", True),
+        ("local_nightly", "local", "transactions/dt={date}/*.parquet", "30 2 * * *", True),
+        (case.pipeline_name, "local", "own/*", "45 1 * * *", False),
+    ]
+    after = _rows_with_xmin(case, "etl_pipelines")
+    assert after[("local_nightly",)] == before[("local_nightly",)]  # unchanged row untouched
+    assert after[("local_hourly",)] != before[("local_hourly",)]

@@ -5,6 +5,8 @@ import os
 import re
 from datetime import date
 
+from scout_spark.lake.as_of import add_as_of_arguments
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -37,4 +39,5 @@ def base_parser(prog: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument("--run-id", default=None, help="id for this stage run (default: new)")
     parser.add_argument("--pipeline-run-id", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--verbose", action="store_true", help="print full tracebacks")
+    add_as_of_arguments(parser)
     return parser

@@ -14,6 +14,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error
 from scout_spark.config import Config, load_config
 from scout_spark.errors import ScoutError
+from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
@@ -44,7 +45,8 @@ def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -
     started = time.monotonic()
     try:
         ledger.record(spark, config, who, "running")
-        result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
+        with tagged_commits(spark, run_id):
+            result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
     except Exception as exc:
         message = describe_error(exc, config)
         try:
@@ -63,8 +65,12 @@ def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -
         )
         ledger.record(spark, config, part_who, part_result.status, result=part_result)
     ledger.record(spark, config, who, result.status, result=result)
-    detail = f": {result.summary}" if result.summary else ""
-    _say(stage.name, f"{result.status} in {time.monotonic() - started:.1f}s (run {run_id}){detail}")
+    rows = f"read {result.records_read:,}, wrote {result.records_written:,}"
+    if result.records_quarantined:
+        rows += f", quarantined {result.records_quarantined:,}"
+    seconds = time.monotonic() - started
+    detail = f"; {result.summary}" if result.summary else ""
+    _say(stage.name, f"{result.status} in {seconds:.1f}s, {rows} (run {run_id}){detail}")
     return EXIT_OK
 
 
@@ -77,7 +83,8 @@ def invoke(spark: SparkSession, config: Config, stage_name: str, **options: obje
     vars(args).update(options)
     run_id = new_run_id(stage_name)
     who = RunIdentity(run_id, run_id, stage_name, datetime.now(UTC))
-    return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
+    with tagged_commits(spark, run_id):
+        return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
 
 
 def main(stage_name: str, argv: Sequence[str] | None = None) -> int:

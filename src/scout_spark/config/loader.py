@@ -15,8 +15,10 @@ from urllib.parse import urlparse
 import yaml
 
 from scout_spark.config.model import (
+    DATED_DATASETS,
     ENVS,
     JARS_MODES,
+    MONITORED_STAGES,
     SSL_MODES,
     Config,
 )
@@ -25,7 +27,10 @@ from scout_spark.errors import ConfigError
 DEFAULT_CONF_DIR = Path(__file__).resolve().parents[3] / "conf"
 _ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
 # Keys whose values are free-form string maps rather than nested config.
-_MAP_KEYS = {"spark.extra_conf"}
+# Mapping-valued keys (their own keys are free-form): spark.extra_conf and the zorder maps.
+_MAP_KEYS = {"spark.extra_conf"} | {
+    f"maintenance.{layer}.zorder" for layer in ("bronze", "silver", "gold", "platinum", "ops")
+}
 
 
 def conf_dir() -> Path:
@@ -106,6 +111,10 @@ def _coerce(value: Any, hint: Any, key: str, origin: str) -> Any:
         raise ConfigError(f"{origin}: key '{key}' must be an integer, got {value!r}")
     if origin_type is str and not isinstance(value, str):
         raise ConfigError(f"{origin}: key '{key}' must be a string, got {value!r}")
+    if origin_type is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{origin}: key '{key}' must be a number, got {value!r}")
+        return float(value)
     return value
 
 
@@ -197,12 +206,64 @@ def _validate_values(config: Config, flat: dict[str, tuple[Any, str]]) -> None:
         )
     if not 0 < config.postgres.port < 65536:
         raise ConfigError(f"{where('postgres.port')}: key 'postgres.port' must be 1-65535")
+    window = config.maintenance.rollback_window_hours
+    for layer in ("bronze", "silver", "gold", "platinum", "ops"):
+        key = f"maintenance.{layer}.vacuum_retention_hours"
+        if getattr(config.maintenance, layer).vacuum_retention_hours < window:
+            raise ConfigError(
+                f"{where(key)}: key '{key}' must be at least maintenance.rollback_window_hours "
+                f"({window}): VACUUM would delete files a rollback needs"
+            )
     if config.publish.window_days < 1:
         raise ConfigError(f"{where('publish.window_days')}: key 'publish.window_days' must be >= 1")
     if config.spark.shuffle_partitions < 1:
         raise ConfigError(
             f"{where('spark.shuffle_partitions')}: key 'spark.shuffle_partitions' must be >= 1"
         )
+    _validate_monitors(config, where)
+
+
+def _validate_monitors(config: Config, where: typing.Callable[[str], str]) -> None:
+    monitors = config.monitors
+    at_least_one = {
+        **{
+            f"monitors.freshness_hours.{f.name}": getattr(monitors.freshness_hours, f.name)
+            for f in dataclasses.fields(monitors.freshness_hours)
+        },
+        "monitors.volume.baseline_runs": monitors.volume.baseline_runs,
+        "monitors.volume.min_baseline_runs": monitors.volume.min_baseline_runs,
+        "monitors.date_gaps.lookback_days": monitors.date_gaps.lookback_days,
+        "monitors.reconciliation.lookback_days": monitors.reconciliation.lookback_days,
+    }
+    for key, value in at_least_one.items():
+        if value < 1:
+            raise ConfigError(f"{where(key)}: key '{key}' must be >= 1")
+    volume = monitors.volume
+    if volume.min_baseline_runs > volume.baseline_runs:
+        key = "monitors.volume.min_baseline_runs"
+        raise ConfigError(
+            f"{where(key)}: key '{key}' must not exceed monitors.volume.baseline_runs"
+        )
+    if not 0 <= volume.low_ratio < 1 < volume.high_ratio:
+        key = "monitors.volume.low_ratio"
+        raise ConfigError(
+            f"{where(key)}: keys 'monitors.volume.low_ratio' and 'monitors.volume.high_ratio' "
+            "must satisfy 0 <= low_ratio < 1 < high_ratio"
+        )
+    choices = {
+        "monitors.zero_rows.stages": (monitors.zero_rows.stages, MONITORED_STAGES),
+        "monitors.date_gaps.datasets": (monitors.date_gaps.datasets, DATED_DATASETS),
+    }
+    for key, (values, allowed) in choices.items():
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise ConfigError(
+                f"{where(key)}: key '{key}' has {', '.join(unknown)}; "
+                f"expected some of {', '.join(allowed)}"
+            )
+    if monitors.reconciliation.money_tolerance < 0:
+        key = "monitors.reconciliation.money_tolerance"
+        raise ConfigError(f"{where(key)}: key '{key}' must be >= 0")
 
 
 def load_config(

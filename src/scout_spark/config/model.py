@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 ENVS = ("local", "dev", "staging", "prod")
 JARS_MODES = ("local_cache", "none")
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+MONITORED_STAGES = ("bronze", "silver", "gold", "platinum")  # monitors.zero_rows.stages
+DATED_DATASETS = ("transactions", "items")  # monitors.date_gaps.datasets
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,82 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class FreshnessConfig:
+    """Hours a dataset may go without new rows reaching bronze before its monitor alerts."""
+
+    transactions: int
+    items: int
+    customers: int
+    stores: int
+
+
+@dataclass(frozen=True)
+class VolumeConfig:
+    """Rows of a bronze run against the median of the trailing runs that ingested rows."""
+
+    baseline_runs: int
+    min_baseline_runs: int  # fewer trailing runs than this: the monitor is skipped
+    low_ratio: float  # alert below low_ratio x median ...
+    high_ratio: float  # ... or above high_ratio x median
+
+
+@dataclass(frozen=True)
+class ZeroRowsConfig:
+    """Stages whose latest run must write rows whenever it had new input."""
+
+    stages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DateGapsConfig:
+    """Datasets whose every date in the look-back needs a complete partition ingested."""
+
+    datasets: tuple[str, ...]
+    lookback_days: int
+
+
+@dataclass(frozen=True)
+class ReconciliationConfig:
+    """Sales dates compared (gold vs silver) and the money difference tolerated."""
+
+    lookback_days: int
+    money_tolerance: float  # largest |difference| of gross sales; 0: exact to the cent
+
+
+@dataclass(frozen=True)
+class MonitorsConfig:
+    """The checks of the `monitor` stage (docs/monitors.md)."""
+
+    freshness_hours: FreshnessConfig
+    volume: VolumeConfig
+    zero_rows: ZeroRowsConfig
+    date_gaps: DateGapsConfig
+    reconciliation: ReconciliationConfig
+
+
+@dataclass(frozen=True)
+class LayerMaintenance:
+    """OPTIMIZE and VACUUM of one layer's tables (jobs/maintain.py)."""
+
+    optimize: bool
+    vacuum_retention_hours: int  # never below maintenance.rollback_window_hours
+    # table name (under the layer) -> columns queries filter on, comma-separated: Z-ORDER BY
+    zorder: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MaintenanceConfig:
+    """Per-layer maintenance; VACUUM must keep what a rollback or time travel may need."""
+
+    rollback_window_hours: int
+    bronze: LayerMaintenance
+    silver: LayerMaintenance
+    gold: LayerMaintenance
+    platinum: LayerMaintenance
+    ops: LayerMaintenance  # _ops: run ledger and checkpoints (many small appends)
+
+
+@dataclass(frozen=True)
 class Config:
     """One environment's whole configuration, validated before Spark starts."""
 
@@ -108,6 +186,8 @@ class Config:
     s3: S3Config
     postgres: PostgresConfig
     publish: PublishConfig
+    maintenance: MaintenanceConfig
+    monitors: MonitorsConfig
     other_env_roots: dict[str, tuple[str, ...]] = field(default_factory=dict)
     origins: tuple[str, ...] = ()
 

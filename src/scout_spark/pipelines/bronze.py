@@ -22,6 +22,7 @@ from scout_spark.lake.writes import DeltaTarget, append, table_version
 from scout_spark.layers.bronze import FILES_SCHEMA, select_bronze, with_lineage
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.parallel import for_each
 from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
@@ -207,7 +208,9 @@ def _metrics(found: Discovery, batch: Batch) -> dict[str, str]:
 def run_bronze(ctx: RunContext) -> StageResult:
     """The bronze stage over one dataset or all; one ledger part per dataset."""
     datasets = DATASETS if ctx.args.dataset == "all" else (ctx.args.dataset,)
-    parts = {d: ingest_dataset(ctx, d) for d in datasets}
+    # Datasets have their own locks and tables: ingesting them at once overlaps the latency
+    # of their many small Spark jobs and Delta commits.
+    parts = dict(zip(datasets, for_each(lambda d: ingest_dataset(ctx, d), datasets), strict=True))
     written = [p for p in parts.values() if p.status != "skipped"]
     return StageResult(
         status="succeeded" if written else "skipped",

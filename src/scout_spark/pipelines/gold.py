@@ -20,6 +20,7 @@ from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError
+from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
     DeltaTarget,
@@ -255,7 +256,10 @@ def run_gold(ctx: RunContext) -> StageResult:
     """The gold stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
     with TableLock(spark, config, "gold", ctx.who.run_id):
-        versions = {name: table_version(spark, table_path(config, name)) for name in SILVER_SCHEMAS}
+        versions = {
+            name: input_version(spark, ctx.args, name, table_path(config, name))
+            for name in SILVER_SCHEMAS
+        }
         if versions["silver/transactions"] is None:
             return StageResult(status="skipped", summary="silver/transactions does not exist yet")
         done = read_checkpoints(spark, config, "gold")

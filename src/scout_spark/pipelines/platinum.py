@@ -13,6 +13,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
+from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
     DeltaTarget,
@@ -21,7 +22,6 @@ from scout_spark.lake.writes import (
     read_version,
     replace_dates,
     rows_written,
-    table_version,
 )
 from scout_spark.layers.platinum_customer_features import build_customer_features
 from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
@@ -129,7 +129,9 @@ def run_platinum(ctx: RunContext) -> StageResult:
     spark, config = ctx.spark, ctx.config
     targets = platinum_targets(ctx)
     with TableLock(spark, config, "platinum", ctx.who.run_id):
-        versions = {name: table_version(spark, table_path(config, name)) for name in SOURCES}
+        versions = {
+            name: input_version(spark, ctx.args, name, table_path(config, name)) for name in SOURCES
+        }
         if any(versions[name] is None for name in GOLD_SOURCES):
             return StageResult(status="skipped", summary="gold does not exist yet")
         done = read_checkpoints(spark, config, "platinum")

@@ -10,6 +10,7 @@ from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
+from scout_spark.lake.as_of import input_version
 from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
 from scout_spark.layers.silver_dedup import build_latest_passing
@@ -42,7 +43,7 @@ def _in_dates(df: DataFrame, start: date | None, end: date | None) -> DataFrame:
 
 def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> Batch | None:
     spark, path = ctx.spark, ctx.config.lake_path("bronze", dataset)
-    latest = table_version(spark, path)
+    latest = input_version(spark, ctx.args, f"bronze/{dataset}", path)
     if latest is None:
         return None
     if mode == "date_range":

@@ -8,6 +8,7 @@ whole table is republished. Windowed tables also follow the window: dates enteri
 published, dates leaving it are deleted.
 """
 
+import argparse
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,8 +17,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
-from scout_spark.lake.writes import read_changes, read_version, table_version
+from scout_spark.lake.writes import read_changes, read_version
 from scout_spark.publish.tables import (
     PUBLISH_TABLES,
     WINDOW_SOURCE,
@@ -52,14 +54,18 @@ class Window:
         return self.first_date != self.previous_first_date
 
 
-def pin_versions(spark: SparkSession, config: Config, run_id: str) -> dict[str, int]:
-    """Current version of every source table that exists, read under the lake's locks."""
+def pin_versions(
+    spark: SparkSession, config: Config, run_id: str, args: argparse.Namespace
+) -> dict[str, int]:
+    """Version of every source table that exists (latest, or --as-of-*), under the lake's locks."""
     names = [t.lake_name for t in PUBLISH_TABLES]
     with (
         TableLock(spark, config, LAKE_LOCKS[0], run_id),
         TableLock(spark, config, LAKE_LOCKS[1], run_id),
     ):
-        found = for_each(lambda n: table_version(spark, config.lake_path(*n.split("/"))), names)
+        found = for_each(
+            lambda n: input_version(spark, args, n, config.lake_path(*n.split("/"))), names
+        )
     return {name: v for name, v in zip(names, found, strict=True) if v is not None}
 
 

@@ -29,6 +29,7 @@ from psycopg import Connection
 from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.ops.results import StageResult
+from scout_spark.parallel import for_each
 from scout_spark.publish import finalize, registry
 from scout_spark.publish.connection import connect, safe_message
 from scout_spark.publish.copy_load import (
@@ -50,7 +51,7 @@ from scout_spark.publish.plan import (
     staged_rows,
 )
 from scout_spark.publish.registry import Refresh
-from scout_spark.publish.tables import PUBLISH_TABLES, for_each
+from scout_spark.publish.tables import PUBLISH_TABLES
 
 LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('scout_spark.publish'), hashtext(%s))"
 
@@ -164,7 +165,7 @@ def _mode(ctx: RunContext) -> str:
 
 def _publish(ctx: RunContext, conn: Connection) -> StageResult:
     spark, config, pg = ctx.spark, ctx.config, ctx.config.postgres
-    versions = pin_versions(spark, config, ctx.who.run_id)
+    versions = pin_versions(spark, config, ctx.who.run_id, ctx.args)
     if not versions:
         return StageResult(status="skipped", summary="no gold or platinum table to publish yet")
     state = finalize.last_published(conn, pg)

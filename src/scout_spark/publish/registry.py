@@ -2,7 +2,9 @@
 
 Rows are gathered from the run ledger and the Delta logs before the publish transaction
 and upserted inside it; an upsert only touches a row whose values differ, so republishing
-the same lake versions leaves these tables as they were.
+the same lake versions leaves these tables as they were. etl_pipelines holds the entries
+of conf/pipelines.yaml for the config's env, plus the running pipeline
+(config.pipeline_name) when the file does not list it.
 """
 
 from collections.abc import Sequence
@@ -19,11 +21,12 @@ from scout_spark.config import Config
 from scout_spark.lake.writes import read_version
 from scout_spark.ops.ledger import latest_ledger, ledger_path, read_ledger
 from scout_spark.publish.tables import for_each
+from scout_spark.schedules import load_schedules, pipelines_file
 
 # Ledger rows recorded up to this long before the last watermark are read again: another
 # writer may commit a row stamped a little earlier than one already seen.
 WATERMARK_SLACK = timedelta(hours=1)
-SCHEDULE_CRON = "0 2 * * *"
+SCHEDULE_CRON = "0 2 * * *"  # the running pipeline's row when conf/pipelines.yaml lacks it
 MONITORING_COLUMNS = (
     "run_id", "stage", "pipeline_name", "env", "status", "records_processed", "records_read",
     "records_written", "records_quarantined", "duplicates_collapsed", "duration_seconds",
@@ -42,7 +45,7 @@ class Refresh:
 
     monitoring: list[tuple[Any, ...]]
     registry: list[tuple[Any, ...]]
-    pipeline: tuple[Any, ...]
+    pipelines: list[tuple[Any, ...]]
     watermark: datetime | None
 
 
@@ -89,6 +92,17 @@ def _commit_time(spark: SparkSession, path: str, version: int) -> datetime | Non
     return None if row is None else aware(row["timestamp"])
 
 
+def pipeline_rows(config: Config) -> list[tuple[Any, ...]]:
+    """etl_pipelines rows: the pipelines file's entries for config.env, then the running one."""
+    path = pipelines_file()
+    listed = load_schedules(path).for_env(config.env) if path.is_file() else ()
+    rows = [(p.name, p.env, p.source_path_pattern, p.cron, p.enabled) for p in listed]
+    if config.pipeline_name not in {p.name for p in listed}:
+        pattern = config.source.datasets.transactions.patterns[0]
+        rows.append((config.pipeline_name, config.env, pattern, SCHEDULE_CRON, True))
+    return rows
+
+
 def gather(
     spark: SparkSession,
     config: Config,
@@ -115,11 +129,10 @@ def gather(
         return (name, layer, path, version, count, score, _commit_time(spark, path, version))
 
     registry = [row for row in for_each(registry_row, due) if row is not None]
-    pattern = config.source.datasets.transactions.patterns[0]
-    pipeline = (config.pipeline_name, config.env, pattern, SCHEDULE_CRON, True)
+    pipelines = pipeline_rows(config)
     stamps = [aware(r["recorded_at"]) for r in monitoring]
     watermark = max([*stamps, *([since] if since else [])], default=None)
-    return Refresh([monitoring_row(r) for r in monitoring], registry, pipeline, watermark)
+    return Refresh([monitoring_row(r) for r in monitoring], registry, pipelines, watermark)
 
 
 def _names(columns: Sequence[str]) -> sql.Composable:
@@ -179,7 +192,7 @@ def apply_refresh(conn: Connection, schema: str, refresh: Refresh, own_row: tupl
     )  # fmt: skip
     return changed + _upsert(
         conn, sql.Identifier(schema, "etl_pipelines"), PIPELINE_COLUMNS, ("pipeline_name",),
-        [refresh.pipeline], stamp="updated_at",
+        refresh.pipelines, stamp="updated_at",
     )  # fmt: skip
 
 

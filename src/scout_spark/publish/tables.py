@@ -1,20 +1,15 @@
 """What is published where: one spec per dashboard table, and the pure row projection."""
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
+from scout_spark.parallel import for_each  # noqa: F401  (re-exported for the publish modules)
 
 UNKNOWN = "unknown"
-# Tables prepared at once (Spark jobs from several threads): their latencies overlap.
-PARALLEL_TABLES = 4
 
 
 @dataclass(frozen=True)
@@ -114,9 +109,3 @@ def select_publish_rows(
 def by_lake_name() -> dict[str, PublishTable]:
     """The specs keyed by lake table name."""
     return {t.lake_name: t for t in PUBLISH_TABLES}
-
-
-def for_each(fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
-    """fn over items, PARALLEL_TABLES at a time, results in order; the first error is raised."""
-    with ThreadPoolExecutor(max_workers=PARALLEL_TABLES, thread_name_prefix="publish") as pool:
-        return list(pool.map(fn, items))

@@ -1,0 +1,124 @@
+"""jobs/maintain.py: OPTIMIZE (compaction, Z-ORDER on filter columns) and VACUUM per layer.
+
+Settings per layer come from `maintenance.<layer>` in config. VACUUM never keeps less
+than `maintenance.rollback_window_hours`: a shorter retention (from config or from
+--retention-hours) is refused, because it would delete files that a rollback or a
+time-travel read inside that window needs. Each table is maintained under its writer's
+lock, so maintenance never races the pipeline.
+"""
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from delta.tables import DeltaTable
+from pyspark.sql import SparkSession
+
+from scout_spark.cli.context import RunContext
+from scout_spark.config.model import LayerMaintenance
+from scout_spark.errors import ScoutError
+from scout_spark.lake.catalog import lake_tables
+from scout_spark.lake.table_locks import locks_for
+from scout_spark.lake.writes import operation_metrics, table_version
+from scout_spark.ops.results import StageResult, TableVersions
+
+LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
+RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
+VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--layer, --retention-hours, --skip-optimize, --skip-vacuum, --dry-run."""
+    parser.add_argument(
+        "--layer", action="append", choices=LAYERS, help="(repeatable; default all)"
+    )
+    parser.add_argument(
+        "--retention-hours", type=int, default=None,
+        help="VACUUM retention for this run (never below maintenance.rollback_window_hours)",
+    )  # fmt: skip
+    parser.add_argument("--skip-optimize", action="store_true")
+    parser.add_argument("--skip-vacuum", action="store_true")
+    parser.add_argument("--dry-run", action="store_true", help="list what VACUUM would delete")
+
+
+def layer_of(table: str) -> str:
+    """The maintenance layer of a lake table name ("_ops/..." is `ops`)."""
+    first = table.split("/", 1)[0]
+    return "ops" if first == "_ops" else first
+
+
+def retention_hours(requested: int | None, layer: LayerMaintenance, window: int) -> int:
+    """The VACUUM retention to use; refuses one shorter than the rollback window."""
+    hours = layer.vacuum_retention_hours if requested is None else requested
+    if hours < window:
+        raise ScoutError(
+            f"maintain: refusing a VACUUM retention of {hours}h: shorter than the rollback "
+            f"window (maintenance.rollback_window_hours = {window}h); a rollback or "
+            "--as-of read inside that window would find its files deleted"
+        )
+    return hours
+
+
+@contextmanager
+def _vacuum_settings(spark: SparkSession) -> Iterator[None]:
+    """Our rollback-window check replaces Delta's fixed 7-day one; VACUUM logs its counts."""
+    saved = {key: spark.conf.get(key, None) for key in (RETENTION_CHECK, VACUUM_LOGGING)}
+    spark.conf.set(RETENTION_CHECK, "false")
+    spark.conf.set(VACUUM_LOGGING, "true")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            spark.conf.unset(key) if value is None else spark.conf.set(key, value)
+
+
+def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, str]:
+    builder = DeltaTable.forPath(spark, path).optimize()
+    columns = [c.strip() for c in (zorder or "").split(",") if c.strip()]
+    metrics_df = builder.executeZOrderBy(*columns) if columns else builder.executeCompaction()
+    row = metrics_df.select("metrics.numFilesAdded", "metrics.numFilesRemoved").first()
+    added, removed = (0, 0) if row is None else (row[0] or 0, row[1] or 0)
+    return {"files_removed": str(removed), "files_added": str(added), "zorder": ",".join(columns)}
+
+
+def _vacuum(spark: SparkSession, path: str, hours: int, *, dry_run: bool) -> dict[str, str]:
+    if dry_run:
+        listed = spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS DRY RUN").count()
+        return {"would_delete": str(listed), "retention_hours": str(hours)}
+    DeltaTable.forPath(spark, path).vacuum(float(hours))
+    deleted = operation_metrics(spark, path, table_version(spark, path)).get("numDeletedFiles")
+    return {"files_deleted": deleted or "0", "retention_hours": str(hours)}
+
+
+def run_maintain(ctx: RunContext) -> StageResult:
+    """OPTIMIZE and VACUUM every table of the selected layers, as configured."""
+    spark, args, settings = ctx.spark, ctx.args, ctx.config.maintenance
+    layers = args.layer or list(LAYERS)
+    window = settings.rollback_window_hours
+    hours = {name: retention_hours(args.retention_hours, getattr(settings, name), window)
+             for name in layers}  # fmt: skip
+    tables = {n: p for n, p in lake_tables(spark, ctx.config).items() if layer_of(n) in layers}
+    versions: dict[str, TableVersions] = {}
+    metrics: dict[str, str] = {}
+    for name, path in tables.items():
+        layer = getattr(settings, layer_of(name))
+        leaf = name.split("/", 1)[1]
+        with locks_for(spark, ctx.config, [name], ctx.who.run_id):
+            before = table_version(spark, path)
+            done: dict[str, str] = {}
+            if layer.optimize and not args.skip_optimize:
+                done |= _optimize(spark, path, layer.zorder.get(leaf))
+            if not args.skip_vacuum:
+                with _vacuum_settings(spark):
+                    done |= _vacuum(spark, path, hours[layer_of(name)], dry_run=args.dry_run)
+            versions[name] = TableVersions(before, table_version(spark, path))
+        metrics |= {f"{name}.{k}": v for k, v in done.items() if v}
+    compacted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_removed"))
+    deleted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_deleted"))
+    return StageResult(
+        tables=versions,
+        metrics=metrics,
+        summary=f"{len(tables)} tables in {', '.join(layers)}: {compacted} small files "
+        f"compacted, {deleted} unreferenced files vacuumed"
+        + (" (dry run: nothing deleted)" if args.dry_run else ""),
+    )

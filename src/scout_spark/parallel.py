@@ -1,0 +1,16 @@
+"""Several Spark jobs at once from driver threads, so their latencies overlap."""
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PARALLEL_JOBS = 4
+
+
+def for_each(fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+    """fn over items, PARALLEL_JOBS at a time, results in order; the first error is raised."""
+    with ThreadPoolExecutor(max_workers=PARALLEL_JOBS, thread_name_prefix="scout") as pool:
+        return list(pool.map(fn, items))

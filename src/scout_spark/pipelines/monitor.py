@@ -1,0 +1,191 @@
+"""The monitor stage: freshness, volume, zero-row runs, date gaps and reconciliation.
+
+Every check yields rows (scout_spark.monitors) appended to `platinum/run_monitors`; the
+stage's ledger rows carry the summary (checks, alerts, skipped, `alert.<monitor>.<subject>`)
+on the `monitor.checks` part and, when the stage succeeds, on the `monitor` row too. With
+--fail-on-alert and any alert, the `monitor.checks` row is recorded (succeeded: the checks
+ran and were written) and the stage then fails, naming the alerts; otherwise alerts are
+printed one per line and the stage succeeds.
+"""
+
+import argparse
+import dataclasses
+import sys
+from decimal import Decimal
+
+import psycopg
+from pyspark.errors import AnalysisException
+from pyspark.sql import types as T
+
+from scout_spark.cli.context import RunContext
+from scout_spark.config import Config
+from scout_spark.errors import ScoutError
+from scout_spark.lake.writes import DeltaTarget, append
+from scout_spark.monitors.date_gaps import check_date_gaps
+from scout_spark.monitors.freshness import check_freshness
+from scout_spark.monitors.reconciliation import compare_daily_totals, not_checked, skipped
+from scout_spark.monitors.results import (
+    MonitorResult,
+    alert_message,
+    alerts_of,
+    summary_metrics,
+)
+from scout_spark.monitors.volume import check_volumes
+from scout_spark.monitors.zero_rows import check_zero_rows
+from scout_spark.ops import ledger
+from scout_spark.ops.ledger import RunIdentity
+from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.pipelines import monitor_inputs as inputs
+from scout_spark.publish.connection import safe_message
+from scout_spark.schemas import SCHEMAS
+
+DATASETS = tuple(SCHEMAS)
+CHECKS_PART = "checks"
+RUN_MONITORS_SCHEMA = T.StructType(
+    [
+        T.StructField("run_id", T.StringType(), False),
+        T.StructField("pipeline_run_id", T.StringType(), False),
+        T.StructField("checked_at", T.TimestampType(), False),
+        T.StructField("monitor", T.StringType(), False),
+        T.StructField("subject", T.StringType(), False),
+        T.StructField("status", T.StringType(), False),  # ok | alert | skipped
+        T.StructField("observed", T.DoubleType(), True),
+        T.StructField("expected", T.DoubleType(), True),
+        T.StructField("detail", T.StringType(), True),
+    ]
+)
+
+
+class MonitorAlertError(ScoutError):
+    """--fail-on-alert was given and at least one monitor is in alert."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--fail-on-alert."""
+    parser.add_argument(
+        "--fail-on-alert", action="store_true",
+        help="exit 1 when any monitor is in alert (after recording every result)",
+    )  # fmt: skip
+
+
+def run_monitors_target(config: Config) -> DeltaTarget:
+    """platinum/run_monitors: one row per check per monitor run (appended)."""
+    return DeltaTarget("platinum/run_monitors", config.lake_path("platinum", "run_monitors"))
+
+
+def _gold_vs_silver(ctx: RunContext) -> MonitorResult:
+    subject = "gold_vs_silver"
+    cfg = ctx.config.monitors.reconciliation
+    totals = inputs.gold_silver_totals(ctx.spark, ctx.config, cfg.lookback_days)
+    if totals is None:
+        return skipped(subject, "neither gold nor silver transactions exist yet")
+    result = compare_daily_totals(
+        totals.gold, totals.silver, subject=subject, names=("gold", "silver"),
+        tolerance=_tolerance(cfg.money_tolerance),
+    )  # fmt: skip
+    return dataclasses.replace(result, detail=f"{result.detail} ({totals.versions})")
+
+
+def _postgres_vs_gold(ctx: RunContext) -> MonitorResult:
+    subject, pg = "postgres_vs_gold", ctx.config.postgres
+    try:
+        published = inputs.read_published(pg)
+    except ScoutError as exc:  # unreachable, or no password: the dashboard is unverified
+        return not_checked(subject, str(exc))
+    except psycopg.Error as exc:
+        return not_checked(subject, f"Postgres: {safe_message(exc, pg)}")
+    if published is None:
+        return skipped(subject, f"nothing published to schema {pg.schema} yet")
+    if published.gold_version is None:
+        return skipped(subject, "the last publish recorded no gold/transactions version")
+    try:
+        gold = inputs.published_gold_totals(ctx.spark, ctx.config, published)
+    except AnalysisException as exc:
+        reason = str(exc).strip().splitlines()[0][:200]
+        return not_checked(subject, f"gold/transactions v{published.gold_version}: {reason}")
+    result = compare_daily_totals(
+        published.postgres, gold, subject=subject, names=("postgres", "gold"),
+        tolerance=_tolerance(ctx.config.monitors.reconciliation.money_tolerance),
+    )  # fmt: skip
+    scope = f"gold v{published.gold_version}, window from {published.window_start}"
+    return dataclasses.replace(result, detail=f"{result.detail} ({scope})")
+
+
+def _tolerance(money: float) -> Decimal:
+    return Decimal(str(money)).quantize(Decimal("0.01"))
+
+
+def run_checks(ctx: RunContext) -> list[MonitorResult]:
+    """Every monitor's results, in a fixed order."""
+    spark, config, monitors = ctx.spark, ctx.config, ctx.config.monitors
+    ledger_df = inputs.read_final_ledger(spark, config)
+    try:
+        results = check_freshness(
+            inputs.newest_ingests(spark, config, DATASETS),
+            max_hours=dataclasses.asdict(monitors.freshness_hours),
+            now=ctx.who.started_at,
+        )
+        runs = inputs.ingest_runs(
+            ledger_df, datasets=DATASETS, baseline_runs=monitors.volume.baseline_runs
+        )
+        results += check_volumes(runs, datasets=DATASETS, rule=monitors.volume)
+        stages = monitors.zero_rows.stages
+        latest = inputs.latest_stage_runs(ledger_df, stages=stages, datasets=DATASETS)
+        results += check_zero_rows(latest, stages=stages, datasets=DATASETS)
+    finally:
+        if ledger_df is not None:
+            ledger_df.unpersist()
+    gaps = monitors.date_gaps
+    results += [
+        check_date_gaps(
+            inputs.ingested_paths(spark, config, dataset),
+            dataset=dataset,
+            lookback_days=gaps.lookback_days,
+            until=ctx.run_date,
+        )
+        for dataset in gaps.datasets
+    ]
+    return [*results, _gold_vs_silver(ctx), _postgres_vs_gold(ctx)]
+
+
+def write_results(ctx: RunContext, results: list[MonitorResult]) -> TableVersions:
+    """Append the results to platinum/run_monitors (created on the first run)."""
+    who = ctx.who
+    rows = [
+        (who.run_id, who.pipeline_run_id, who.started_at, r.monitor, r.subject, r.status,
+         r.observed, r.expected, r.detail)
+        for r in results
+    ]  # fmt: skip
+    results_df = ctx.spark.createDataFrame(rows, RUN_MONITORS_SCHEMA)
+    return append(ctx.spark, run_monitors_target(ctx.config), results_df)
+
+
+def _summary(results: list[MonitorResult]) -> str:
+    alerts = alerts_of(results)
+    named = f" ({', '.join(r.name for r in alerts)})" if alerts else ""
+    skips = sum(r.status == "skipped" for r in results)
+    return f"{len(results)} checks, {len(alerts)} alerts{named}, {skips} skipped"
+
+
+def run_monitor(ctx: RunContext) -> StageResult:
+    """The monitor stage (see the module docstring)."""
+    results = run_checks(ctx)
+    target = run_monitors_target(ctx.config)
+    versions = write_results(ctx, results)
+    for result in alerts_of(results):
+        print(f"  monitor alert {result.name}: {result.detail}", file=sys.stderr, flush=True)
+    checks = StageResult(
+        records_written=len(results),
+        tables={target.name: versions},
+        metrics=summary_metrics(results),
+        summary=_summary(results),
+    )
+    message = alert_message(results)
+    if message and getattr(ctx.args, "fail_on_alert", False):
+        # The runner's failed row carries only the error: the figures go on the part row.
+        who = ctx.who
+        part = RunIdentity(who.run_id, who.pipeline_run_id, f"{who.stage}.{CHECKS_PART}",
+                           who.started_at)  # fmt: skip
+        ledger.record(ctx.spark, ctx.config, part, "succeeded", result=checks)
+        raise MonitorAlertError(message)
+    return dataclasses.replace(checks, parts={CHECKS_PART: checks})
