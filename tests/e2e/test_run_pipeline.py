@@ -24,12 +24,11 @@ STAGES = ("bronze", "silver", "gold", "platinum", "publish", "monitor")
 
 @pytest.fixture
 def schema(test_config: Config) -> Iterator[str]:
-    """A fresh Postgres schema name; the schema and its staging twin dropped afterwards."""
+    """A fresh Postgres schema name; the schema is dropped afterwards."""
     name = f"e2e_{uuid.uuid4().hex[:10]}"
     yield name
     with psycopg.connect(**psycopg_kwargs(test_config.postgres), autocommit=True) as conn:
-        for each in (name, f"{name}_staging"):
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(each)))
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
 def _count(config: Config, schema: str, query: str) -> int:

@@ -55,8 +55,9 @@ def _dashboard(config: Config) -> tuple[str, ...]:
 
 
 def _pipeline(spark: SparkSession, config: Config, run_id: str) -> int:
+    """bronze to publish (the monitors write nothing a rollback restores)."""
     args = parser().parse_args([])
-    return run_stages(spark, config, PIPELINE_ORDER, args, run_id)
+    return run_stages(spark, config, PIPELINE_ORDER[:-1], args, run_id)
 
 
 def _statuses(spark: SparkSession, config: Config, pipeline_run: str) -> dict[str, str]:
@@ -80,7 +81,7 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
 
         assert _pipeline(spark, config, "p1") == 0
         statuses = _statuses(spark, config, "p1")
-        assert set(PIPELINE_ORDER) <= statuses.keys()
+        assert set(PIPELINE_ORDER[:-1]) <= statuses.keys()
         assert set(statuses.values()) == {"succeeded"}, statuses
         lake_before, dashboard_before = _lake(spark, config), _dashboard(config)
         time.sleep(1)

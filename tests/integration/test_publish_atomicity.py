@@ -13,7 +13,6 @@ from test_publish_support import (
     customer_rows,
     dashboard_state,
     day_rows,
-    pg,
     write_table,
 )
 
@@ -126,8 +125,6 @@ def test_readers_see_old_or_new_rows_during_a_killed_and_a_completed_publish(
     new = reader.seen[-1]
     assert new != old
     assert set(reader.seen) == {old, new}
-    staging = f"{case.postgres.schema}_staging"
-    assert pg(case, "SELECT count(*) FROM pg_tables WHERE schemaname = %s", [staging]) == [(0,)]
     assert_matches_lake(spark, case)
 
 

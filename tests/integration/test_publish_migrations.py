@@ -89,8 +89,8 @@ def test_migrate_grants_read_only_dashboard_and_row_only_publisher(pg_config: Co
         "has_table_privilege('scout_publisher', %(t)s, 'DELETE'), "
         "has_table_privilege('scout_publisher', %(t)s, 'TRUNCATE'), "
         "has_schema_privilege('scout_publisher', %(s)s, 'CREATE'), "
-        "has_schema_privilege('scout_publisher', %(s)s || '_staging', 'CREATE'), "
-        "has_schema_privilege('scout_dashboard', %(s)s || '_staging', 'USAGE')",
+        "has_database_privilege('scout_publisher', current_database(), 'TEMPORARY'), "
+        "has_schema_privilege('scout_dashboard', %(s)s, 'CREATE')",
         {"t": table, "s": schema},
     )
 

@@ -148,12 +148,11 @@ def copy_lake(source: Config, target: Config) -> None:
 
 @contextmanager
 def fresh_schema(config: Config) -> Iterator[Config]:
-    """The config pointed at a new Postgres schema; both schemas it uses dropped afterwards."""
+    """The config pointed at a new Postgres schema, dropped afterwards."""
     schema = f"pub_{uuid.uuid4().hex[:10]}"
     yield dataclasses.replace(config, postgres=dataclasses.replace(config.postgres, schema=schema))
     with psycopg.connect(**psycopg_kwargs(config.postgres), autocommit=True) as conn:
-        for name in (schema, f"{schema}_staging"):
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
 def with_lake_root(config: Config, root: Path) -> Config:

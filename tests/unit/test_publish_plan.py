@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from scout_spark.config.model import PostgresConfig
+from scout_spark.publish import load
 from scout_spark.publish.connection import safe_message
-from scout_spark.publish.copy_load import copy_streams
 from scout_spark.publish.migrate import MigrationError, Script, load_scripts, pending_scripts
 from scout_spark.publish.plan import Window
 from scout_spark.publish.tables import PUBLISH_TABLES, window_start
@@ -86,22 +86,15 @@ def test_publish_tables_slice_or_key_every_contract_table() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("host", "slots", "streams"),
-    [
-        ("127.0.0.1", 2, 1),
-        ("localhost", 8, 4),
-        ("db.internal", 2, 2),
-        ("db.internal", 64, 8),
-        ("db.internal", 0, 1),
-    ],
-)
-def test_copy_streams_leave_a_local_postgres_cores_of_its_own(
-    host: str, slots: int, streams: int
-) -> None:
-    pg = dataclasses.replace(PG, host=host)
+def test_chunks_join_lines_into_bounded_copy_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "CHUNK_BYTES", 10)
+    lines = [b"aaaa", b"bbbb", b"cc", b"d", b"eeeeeeeeeeee", b"f"]
 
-    assert copy_streams(slots, pg) == streams
+    chunks = list(load.chunks(lines))
+
+    assert chunks == [(b"aaaa\nbbbb\ncc\n", 3), (b"d\neeeeeeeeeeee\n", 2), (b"f\n", 1)]
+    assert b"".join(c for c, _ in chunks) == b"\n".join(lines) + b"\n"
+    assert list(load.chunks([])) == []
 
 
 def test_safe_message_redacts_the_password(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from chispa import assert_df_equality
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
-from scout_spark.publish.copy_load import csv_lines
+from scout_spark.publish.load import csv_lines
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
 
 CATEGORY_SCHEMA = T.StructType(

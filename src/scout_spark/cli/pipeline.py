@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--from-stage", choices=PIPELINE_ORDER, default=PIPELINE_ORDER[0])
     parser.add_argument("--to-stage", choices=PIPELINE_ORDER, default=PIPELINE_ORDER[-1])
     parser.add_argument("--full-refresh", action="store_true", help="rebuild every layer")
+    parser.add_argument(
+        "--fail-on-alert", action="store_true", help="exit 1 when a monitor is in alert"
+    )
     return parser
 
 

@@ -53,11 +53,6 @@ def psycopg_kwargs(pg: PostgresConfig) -> dict[str, object]:
     }
 
 
-def staging_schema(pg: PostgresConfig) -> str:
-    """The schema holding the publisher's UNLOGGED staging tables: <schema>_staging."""
-    return f"{pg.schema}_staging"
-
-
 def connect(pg: PostgresConfig, *, autocommit: bool = False, purpose: str = "") -> Connection:
     """A psycopg connection; `purpose` tags application_name (seen in pg_stat_activity)."""
     kwargs = psycopg_kwargs(pg)

@@ -1,4 +1,4 @@
-"""The SQL of the publish transaction (run by mover.py) and the publish log.
+"""The SQL of the publish transaction (run by load.py) and the publish log.
 
 Only DELETE and INSERT are used on dashboard tables, never TRUNCATE (not MVCC-safe) nor DROP.
 The publish log row, written in the same transaction as the rows it describes, names the
@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 from scout_spark.config.model import PostgresConfig
 from scout_spark.publish.plan import DELETED_COLUMN, FULL, SLICES, TablePlan
 
-# Sorting the staged rows by key makes the primary key's B-tree inserts sequential.
+# Room to sort the staged keys of an upsert (its B-tree inserts are then sequential).
 MOVE_WORK_MEM = "256MB"
 
 
@@ -125,47 +125,36 @@ def trim_window(
     )
 
 
-def delete_keys(
-    plan: TablePlan, target: sql.Composable, batches: Sequence[sql.Composable]
-) -> list[sql.Composable]:
+def delete_keys(plan: TablePlan, target: sql.Composable, staged: sql.Composable) -> sql.Composable:
     """Keyed tables: delete keys gone from the lake (FULL) or flagged `_deleted` (KEYS)."""
     keys = plan.table.keys
     if plan.action == FULL:
-        if not batches:
-            return [sql.SQL("DELETE FROM {}").format(target)]
-        staged = sql.SQL(" UNION ALL ").join(
-            sql.SQL("SELECT {} FROM {}").format(_ids(keys), b) for b in batches
-        )
-        return [
-            sql.SQL("DELETE FROM {} AS t WHERE NOT EXISTS (SELECT 1 FROM ({}) AS s WHERE {})")
-            .format(target, staged, _key_match(keys))
-        ]  # fmt: skip
-    return [
-        sql.SQL("DELETE FROM {} AS t USING {} AS s WHERE s.{} AND {}").format(
-            target, b, sql.Identifier(DELETED_COLUMN), _key_match(keys)
-        )
-        for b in batches
-    ]
-
-
-def insert_batch(plan: TablePlan, target: sql.Composable, batch: sql.Composable) -> sql.Composable:
-    """INSERT ... SELECT one staged batch in key order; keyed tables upsert changed rows only."""
-    table = plan.table
-    keyed = table.slice_column is None
-    where = sql.SQL("WHERE NOT {}").format(sql.Identifier(DELETED_COLUMN)) if keyed else sql.SQL("")
-    query = sql.SQL("INSERT INTO {} AS t ({}) SELECT {} FROM {} {} ORDER BY {}").format(
-        target, _ids(table.columns), _ids(table.columns), batch, where, _ids(table.keys)
+        return sql.SQL(
+            "DELETE FROM {} AS t WHERE NOT EXISTS (SELECT 1 FROM {} AS s WHERE {})"
+        ).format(target, staged, _key_match(keys))
+    return sql.SQL("DELETE FROM {} AS t USING {} AS s WHERE s.{} AND {}").format(
+        target, staged, sql.Identifier(DELETED_COLUMN), _key_match(keys)
     )
-    if not keyed:
-        return query
+
+
+def upsert_keys(plan: TablePlan, target: sql.Composable, staged: sql.Composable) -> sql.Composable:
+    """Keyed tables: insert new keys, update changed rows only (an unchanged row is not touched)."""
+    table = plan.table
     others = [c for c in table.columns if c not in table.keys]
     excluded = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in others)
     current = sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in others)
     return sql.SQL(
-        "{} ON CONFLICT ({}) DO UPDATE SET ({}) = ROW({}) WHERE ({}) IS DISTINCT FROM ({})"
-    ).format(query, _ids(table.keys), _ids(others), excluded, current, excluded)
+        "INSERT INTO {} AS t ({}) SELECT {} FROM {} WHERE NOT {} ORDER BY {} "
+        "ON CONFLICT ({}) DO UPDATE SET ({}) = ROW({}) WHERE ({}) IS DISTINCT FROM ({})"
+    ).format(
+        target, _ids(table.columns), _ids(table.columns), staged,
+        sql.Identifier(DELETED_COLUMN), _ids(table.keys), _ids(table.keys), _ids(others),
+        excluded, current, excluded,
+    )  # fmt: skip
 
 
 def begin_move(conn: Connection) -> None:
     """Settings of the publish transaction (call inside it)."""
     conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(MOVE_WORK_MEM)))
+    # Between two tables the transaction waits for Spark: that is not an idle session.
+    conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")

@@ -17,7 +17,7 @@ from psycopg import Connection, sql
 
 from scout_spark.config.model import PostgresConfig
 from scout_spark.errors import ScoutError
-from scout_spark.publish.connection import connect, safe_message, staging_schema
+from scout_spark.publish.connection import connect, safe_message
 
 _NAME = re.compile(r"^(?:V(?P<version>\d+)|R)__(?P<what>[a-z0-9_]+)\.sql$")
 # One key for every schema: roles are cluster-wide, so migrations of two schemas take turns.
@@ -85,11 +85,10 @@ def pending_scripts(scripts: list[Script], applied: dict[str, str]) -> list[Scri
 
 
 def _apply(conn: Connection, pg: PostgresConfig, scripts: list[Script]) -> list[str]:
-    """Inside the caller's transaction: create the schemas, run what is pending, record it."""
+    """Inside the caller's transaction: create the schema, run what is pending, record it."""
     schema = pg.schema
     conn.execute(LOCK_SQL)
-    for name in (schema, staging_schema(pg)):
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(name)))
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     table = sql.Identifier(schema, MIGRATIONS_TABLE)
     conn.execute(
         sql.SQL(

@@ -3,7 +3,7 @@
 -- may create them instead); both are NOLOGIN groups: grant them to login roles.
 --   scout_dashboard: reads the dashboard schema, nothing else.
 --   scout_publisher: reads and writes rows of the dashboard tables (never their shape) and
---                    creates its own UNLOGGED staging tables in <schema>_staging.
+--                    creates the temporary tables a publish stages keyed rows in.
 
 DO $$
 BEGIN
@@ -19,7 +19,6 @@ $$;
 DO $$
 DECLARE
     target text := current_schema();
-    staging text := current_schema() || '_staging';
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO scout_dashboard, scout_publisher', target);
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO scout_dashboard', target);
@@ -30,6 +29,6 @@ BEGIN
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM scout_publisher',
         target);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO scout_publisher', target);
-    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA %I TO scout_publisher', staging);
+    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO scout_publisher', current_database());
 END
 $$;
