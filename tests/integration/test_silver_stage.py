@@ -17,10 +17,10 @@ from pyspark.sql import functions as F
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.lake.writes import DeltaTarget, append, table_version
+from scout_spark.ops.checkpoints import read_checkpoints
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver import run_silver
-from scout_spark.pipelines.silver_writes import read_checkpoints
 from scout_spark.schemas import bronze_schema
 
 JAN, FEB, MAR = (datetime(2024, m, 1, tzinfo=UTC) for m in (1, 2, 3))

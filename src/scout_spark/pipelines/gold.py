@@ -8,13 +8,12 @@ A crash before the checkpoint moves only means the next run restates the same da
 """
 
 import argparse
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
@@ -24,13 +23,11 @@ from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
     DeltaTarget,
-    append,
     overwrite,
     read_changes,
     read_version,
     replace_dates,
     rows_written,
-    table_version,
 )
 from scout_spark.layers.gold_aggregates import (
     build_daily_category_sales,
@@ -43,6 +40,7 @@ from scout_spark.layers.gold_transactions import (
     build_gold_transaction_items,
     build_gold_transactions,
 )
+from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.schemas import (
     SILVER_CUSTOMERS_SCHEMA,
@@ -57,15 +55,6 @@ SILVER_SCHEMAS = {
     "silver/customers": SILVER_CUSTOMERS_SCHEMA,
     "silver/stores": SILVER_STORES_SCHEMA,
 }
-CHECKPOINT_SCHEMA = T.StructType(
-    [
-        T.StructField("consumer", T.StringType(), False),
-        T.StructField("source", T.StringType(), False),
-        T.StructField("version", T.LongType(), False),
-        T.StructField("run_id", T.StringType(), False),
-        T.StructField("recorded_at", T.TimestampType(), False),
-    ]
-)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,33 +104,6 @@ def gold_targets(config: Config) -> dict[str, DeltaTarget]:
         )
         for name, key in keys.items()
     }
-
-
-def checkpoints_target(config: Config) -> DeltaTarget:
-    """_ops/checkpoints: a row per (consumer, source) each time a consumer moves on."""
-    return DeltaTarget("_ops/checkpoints", config.lake_path("_ops", "checkpoints"))
-
-
-def read_checkpoints(spark: SparkSession, config: Config, consumer: str) -> dict[str, int]:
-    """Source table -> the version `consumer` last consumed (its latest checkpoint row)."""
-    path = checkpoints_target(config).path
-    if table_version(spark, path) is None:
-        return {}
-    latest_df = (
-        read_version(spark, path)
-        .filter(F.col("consumer") == consumer)
-        .groupBy("source")
-        .agg(F.max_by("version", "recorded_at").alias("version"))
-    )
-    return {row["source"]: int(row["version"]) for row in latest_df.collect()}
-
-
-def save_checkpoints(ctx: RunContext, consumer: str, versions: dict[str, int | None]) -> None:
-    """Record the source versions `consumer` has consumed (a blind append: never conflicts)."""
-    now = datetime.now(UTC)
-    rows = [(consumer, s, v, ctx.who.run_id, now) for s, v in versions.items() if v is not None]
-    checkpoint_df = ctx.spark.createDataFrame(rows, CHECKPOINT_SCHEMA)
-    append(ctx.spark, checkpoints_target(ctx.config), checkpoint_df)
 
 
 def read_pinned(spark: SparkSession, config: Config, name: str, version: int | None) -> DataFrame:

@@ -25,14 +25,9 @@ from scout_spark.lake.writes import (
 )
 from scout_spark.layers.platinum_customer_features import build_customer_features
 from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
+from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
-from scout_spark.pipelines.gold import (
-    read_checkpoints,
-    read_pinned,
-    requested_dates,
-    save_checkpoints,
-    table_path,
-)
+from scout_spark.pipelines.gold import read_pinned, requested_dates, table_path
 
 DAILY_STORE_SALES = "gold/daily_store_sales"
 GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")

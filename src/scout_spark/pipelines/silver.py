@@ -20,9 +20,10 @@ from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.layers.silver_dedup import BATCH_KEYS
 from scout_spark.layers.silver_rules import build_rule_counts
+from scout_spark.ops.checkpoints import save_checkpoints
 from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
-from scout_spark.pipelines.silver_writes import DatasetWrite, save_checkpoints, write_dataset
+from scout_spark.pipelines.silver_writes import CONSUMER, DatasetWrite, write_dataset
 from scout_spark.quality import QualityRules, load_quality_rules
 
 
@@ -165,7 +166,9 @@ def run_silver(ctx: RunContext) -> StageResult:
                 for d in checked
             }
             if mode in ("incremental", "full_refresh"):
-                save_checkpoints(ctx, {f"bronze/{d}": b.source_version for d, b in batches.items()})
+                save_checkpoints(
+                    ctx, CONSUMER, {f"bronze/{d}": b.source_version for d, b in batches.items()}
+                )
         finally:
             for df in checked.values():
                 df.unpersist()

@@ -15,11 +15,11 @@ from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
 from scout_spark.layers.silver_dedup import build_latest_passing
 from scout_spark.layers.silver_rules import select_bronze_from_quarantine, with_rule_results
+from scout_spark.ops.checkpoints import read_checkpoints
 from scout_spark.pipelines.silver_writes import (
     CONSUMER,
     DATASETS,
     quarantine_path,
-    read_checkpoints,
     read_pinned,
 )
 from scout_spark.quality import QualityRules, validate_rule_sql

@@ -5,10 +5,8 @@ then (replay) the quarantine rows are marked replayed; the stage saves the check
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.cli.context import RunContext
@@ -66,15 +64,6 @@ UPDATE_CONDITIONS = {
     # SCD type 1: the latest snapshot file wins (an identical later snapshot refreshes lineage).
     "stores": newer_condition(INGEST_ORDER[:1]),
 }
-CHECKPOINT_SCHEMA = T.StructType(
-    [
-        T.StructField("consumer", T.StringType(), False),
-        T.StructField("source", T.StringType(), False),
-        T.StructField("version", T.LongType(), False),
-        T.StructField("run_id", T.StringType(), False),
-        T.StructField("recorded_at", T.TimestampType(), False),
-    ]
-)
 
 
 def silver_path(config: Config, dataset: str) -> str:
@@ -98,37 +87,6 @@ def read_pinned(spark: SparkSession, config: Config, dataset: str) -> DataFrame:
     if version is None:
         return spark.createDataFrame([], _silver_schema(dataset))
     return read_version(spark, path, version)
-
-
-def checkpoints_target(config: Config) -> DeltaTarget:
-    """_ops/checkpoints: a row per (consumer, source) each time a consumer moves on."""
-    return DeltaTarget("_ops/checkpoints", config.lake_path("_ops", "checkpoints"))
-
-
-def read_checkpoints(spark: SparkSession, config: Config, consumer: str) -> dict[str, int]:
-    """Source table -> the version `consumer` last consumed (its latest checkpoint row)."""
-    path = checkpoints_target(config).path
-    if table_version(spark, path) is None:
-        return {}
-    rows = (
-        read_version(spark, path)
-        .filter(F.col("consumer") == consumer)
-        .select("source", "version", "recorded_at")
-        .collect()  # a handful of rows per run: cheaper than a shuffle
-    )
-    latest: dict[str, tuple[datetime, int]] = {}
-    for row in rows:
-        if row["source"] not in latest or row["recorded_at"] > latest[row["source"]][0]:
-            latest[row["source"]] = (row["recorded_at"], int(row["version"]))
-    return {source: version for source, (_, version) in latest.items()}
-
-
-def save_checkpoints(ctx: RunContext, versions: dict[str, int | None]) -> None:
-    """Record the bronze versions silver has consumed (a blind append: never conflicts)."""
-    now = datetime.now(UTC)
-    rows = [(CONSUMER, s, v, ctx.who.run_id, now) for s, v in versions.items() if v is not None]
-    checkpoint_df = ctx.spark.createDataFrame(rows, CHECKPOINT_SCHEMA)
-    append(ctx.spark, checkpoints_target(ctx.config), checkpoint_df)
 
 
 @dataclass(frozen=True)
