@@ -16,7 +16,8 @@ from test_publish_support import (
 )
 
 from scout_spark.config import Config
-from scout_spark.publish.tables import PUBLISH_TABLES, for_each
+from scout_spark.parallel import for_each
+from scout_spark.publish.tables import PUBLISH_TABLES
 
 pytestmark = pytest.mark.postgres
 

@@ -18,8 +18,9 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.lake.writes import read_version
+from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
-from scout_spark.publish.tables import PUBLISH_TABLES, PublishTable, for_each, select_publish_rows
+from scout_spark.publish.tables import PUBLISH_TABLES, PublishTable, select_publish_rows
 
 S, D, TS, L, N, F = (
     T.StringType(),

@@ -20,11 +20,11 @@ from scout_spark.config import Config
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import read_changes, read_version
+from scout_spark.parallel import for_each
 from scout_spark.publish.tables import (
     PUBLISH_TABLES,
     WINDOW_SOURCE,
     PublishTable,
-    for_each,
     select_publish_rows,
     window_start,
 )

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from scout_spark.parallel import for_each  # noqa: F401  (re-exported for the publish modules)
-
 UNKNOWN = "unknown"
 
 
