@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 
 from scout_spark.config.model import PostgresConfig
-from scout_spark.publish import load
 from scout_spark.publish.connection import safe_message
 from scout_spark.publish.migrate import MigrationError, Script, load_scripts, pending_scripts
 from scout_spark.publish.plan import Window
@@ -84,17 +83,6 @@ def test_publish_tables_slice_or_key_every_contract_table() -> None:
         "scout_gold_transactions",
         "scout_gold_transaction_items",
     ]
-
-
-def test_chunks_join_lines_into_bounded_copy_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "CHUNK_BYTES", 10)
-    lines = [b"aaaa", b"bbbb", b"cc", b"d", b"eeeeeeeeeeee", b"f"]
-
-    chunks = list(load.chunks(lines))
-
-    assert chunks == [(b"aaaa\nbbbb\ncc\n", 3), (b"d\neeeeeeeeeeee\n", 2), (b"f\n", 1)]
-    assert b"".join(c for c, _ in chunks) == b"\n".join(lines) + b"\n"
-    assert list(load.chunks([])) == []
 
 
 def test_safe_message_redacts_the_password(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,13 +1,14 @@
-"""Pure parts of the publish: the row projection and the CSV lines COPY reads."""
+"""Pure parts of the publish: the row projection and the column types binary COPY needs."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
+import pytest
 from chispa import assert_df_equality
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
-from scout_spark.publish.load import csv_lines
+from scout_spark.publish.binary_copy import as_column_types, spark_type
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
 
 CATEGORY_SCHEMA = T.StructType(
@@ -64,29 +65,30 @@ def test_select_publish_rows_keeps_only_the_window_of_row_level_tables(spark: Sp
     assert_df_equality(all_df, hourly_df)
 
 
-def test_csv_lines_quotes_and_nulls_as_postgres_copy_reads_them(spark: SparkSession) -> None:
-    schema = "s string, d double, ts timestamp, m decimal(14,2), day date, n int, b boolean"
-    rows = [
-        (
-            ' a,"b"\nc ',
-            0.1 + 0.2,
-            datetime(2026, 3, 1, 9, 30, 15, 123456),
-            Decimal("-0.05"),
-            D1,
-            7,
-            True,
-        ),
-        ("", 1e-300, None, None, None, None, None),
-        (None, float("nan"), datetime(2026, 3, 1), Decimal("12.30"), D2, -1, False),
+def test_spark_type_maps_each_postgres_column_type_or_refuses_it() -> None:
+    assert spark_type("numeric(14,2)") == "decimal(14,2)"
+    assert spark_type("character varying(20)") == "string"
+    assert spark_type("timestamp with time zone") == "timestamp"
+    assert spark_type("timestamp without time zone") == "timestamp_ntz"
+    assert [spark_type(t) for t in ("bigint", "integer", "double precision", "date")] == [
+        "bigint",
+        "int",
+        "double",
+        "date",
     ]
-    frame = spark.createDataFrame(rows, schema).coalesce(1)
+    for unsupported in ("numeric", "jsonb", "text[]"):
+        with pytest.raises(ValueError, match="cannot publish into a column of type"):
+            spark_type(unsupported)
 
-    lines = csv_lines(frame).collect()
 
-    offset = datetime(2026, 3, 1, 9, 30, 15).astimezone().strftime("%z")
-    assert offset in ("+0000", "")  # the project's sessions run in UTC
-    assert lines == [
-        b'" a,""b""\nc ",0.30000000000000004,2026-03-01 09:30:15.123456Z,-0.05,2026-03-01,7,true',
-        b'"",1.0E-300,,,,,',
-        b",NaN,2026-03-01 00:00:00.000000Z,12.30,2026-03-02,-1,false",
-    ]
+def test_as_column_types_casts_to_the_postgres_types_and_names_missing_columns(
+    spark: SparkSession,
+) -> None:
+    frame = spark.createDataFrame([(1, 2, "3.456")], "a int, b long, c string")
+
+    cast = as_column_types(frame, {"a": "bigint", "b": "integer", "c": "numeric(14,2)"})
+
+    assert cast.dtypes == [("a", "bigint"), ("b", "int"), ("c", "decimal(14,2)")]
+    assert cast.first() == (1, 2, Decimal("3.46"))
+    with pytest.raises(ValueError, match="missing in the Postgres table: b, c"):
+        as_column_types(frame, {"a": "bigint"})

@@ -26,7 +26,6 @@ from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.lake.writes import read_version, table_version
 from scout_spark.publish.connection import connect, password
-from scout_spark.publish.load import csv_lines
 from scout_spark.publish.migrate import migrate
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
 from scout_spark.session import build_spark_session
@@ -67,15 +66,26 @@ def write_transactions(spark: SparkSession, path: str, rows: int, days: int) -> 
     frame.write.format("delta").partitionBy("sales_date").mode("overwrite").save(path)
 
 
-def export_csv(spark: SparkSession, path: str, version: int, target: Path) -> int:
-    """The rows the publish sends, as the CSV file psql reads; returns the row count."""
+# What Postgres's CSV format reads back exactly: unquoted empty is NULL, "" an empty string.
+CSV_OPTIONS = {
+    "escape": '"',
+    "ignoreLeadingWhiteSpace": "false",
+    "ignoreTrailingWhiteSpace": "false",
+    "timestampFormat": "yyyy-MM-dd HH:mm:ss.SSSSSSXXX",
+    "nullValue": "",
+}
+
+
+def export_csv(spark: SparkSession, path: str, version: int, folder: Path) -> tuple[Path, int]:
+    """The rows the publish sends, as the one CSV file psql reads: (file, row count)."""
     rows_df = select_publish_rows(read_version(spark, path, version), table=TABLE)
-    count = 0
-    with target.open("wb") as handle:
-        for line in csv_lines(rows_df).toLocalIterator():
-            handle.write(line + b"\n")
-            count += 1
-    return count
+    rows_df.coalesce(1).write.options(**CSV_OPTIONS).csv(folder.as_uri())
+    (csv_file,) = folder.glob("part-*.csv")
+    return csv_file, rows_df.count()
+
+
+def _rows_in(conn: psycopg.Connection, table: sql.Composable) -> int:
+    return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()[0]
 
 
 def psql_copy(config: Config, table: str, csv_path: Path) -> float:
@@ -112,8 +122,8 @@ def run(rows: int, days: int, rounds: int) -> list[dict[str, float]]:
         spark = build_spark_session(config)
         path = config.lake_path("gold", "transactions")
         write_transactions(spark, path, rows, days)
-        csv_path = Path(tmp, "transactions.csv")
-        count = export_csv(spark, path, table_version(spark, path) or 0, csv_path)
+        version = table_version(spark, path) or 0
+        csv_path, count = export_csv(spark, path, version, Path(tmp, "csv"))
         migrate(config.postgres)
         target = sql.Identifier(schema, TABLE.pg_table)
         twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
@@ -126,6 +136,9 @@ def run(rows: int, days: int, rounds: int) -> list[dict[str, float]]:
                 result = invoke(spark, config, "publish", full_refresh=True)
                 publish_s = time.perf_counter() - started
                 psql_s = psql_copy(config, twin.as_string(conn), csv_path)
+                loaded = (_rows_in(conn, target), _rows_in(conn, twin))
+                if loaded != (count, count):
+                    raise RuntimeError(f"rows loaded (publish, psql) {loaded}, expected {count}")
                 results.append(
                     {
                         "rows": count,
