@@ -7,13 +7,11 @@ same definition (primary key and indexes). Prints a markdown table and the ratio
 """
 
 import argparse
-import dataclasses
 import os
 import statistics
 import subprocess
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from psycopg import sql
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.bench.workspace import drop_schema, workspace
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.lake.writes import read_version, table_version
@@ -108,25 +107,21 @@ def _empty(conn: psycopg.Connection, *tables: sql.Composable) -> None:
         conn.execute(sql.SQL("TRUNCATE {}").format(table))
 
 
-def run(rows: int, days: int, rounds: int) -> list[dict[str, float]]:
-    """Publish and psql \\copy timings per round."""
-    base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+def run(
+    spark: SparkSession, base: Config, folder: Path, rows: int, days: int, rounds: int
+) -> list[dict[str, float]]:
+    """Publish and psql \\copy timings per round, in a lake and schema of their own."""
+    case = workspace(base, folder)
+    config, schema = case.config, case.config.postgres.schema
     results = []
-    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
-        config = dataclasses.replace(
-            base,
-            lake=dataclasses.replace(base.lake, root=Path(tmp, "lake").as_uri() + "/"),
-            postgres=dataclasses.replace(base.postgres, schema=schema),
-        )
-        spark = build_spark_session(config)
-        path = config.lake_path("gold", "transactions")
-        write_transactions(spark, path, rows, days)
-        version = table_version(spark, path) or 0
-        csv_path, count = export_csv(spark, path, version, Path(tmp, "csv"))
-        migrate(config.postgres)
-        target = sql.Identifier(schema, TABLE.pg_table)
-        twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
+    path = config.lake_path("gold", "transactions")
+    write_transactions(spark, path, rows, days)
+    version = table_version(spark, path) or 0
+    csv_path, count = export_csv(spark, path, version, folder / "csv")
+    migrate(config.postgres)
+    target = sql.Identifier(schema, TABLE.pg_table)
+    twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
+    try:
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
             invoke(spark, config, "publish")  # warm-up: JIT, Python workers
@@ -148,9 +143,27 @@ def run(rows: int, days: int, rounds: int) -> list[dict[str, float]]:
                         "psql_s": psql_s,
                     }
                 )
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
-        spark.stop()
+    finally:
+        drop_schema(config)
     return results
+
+
+def summary(results: list[dict[str, float]]) -> dict[str, float]:
+    """Medians over the rounds and the ratios (rows/s of publish over rows/s of psql)."""
+
+    def median(key: str) -> float:
+        return round(statistics.median(r[key] for r in results), 2)
+
+    publish_s, load_s, psql_s = median("publish_s"), median("load_s"), median("psql_s")
+    return {
+        "rows": int(results[0]["rows"]),
+        "rounds": len(results),
+        "publish_s": publish_s,
+        "load_s": load_s,
+        "psql_s": psql_s,
+        "ratio": round(psql_s / publish_s, 2),
+        "ratio_load_path": round(psql_s / load_s, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=60, help="sales dates (all in the window)")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    results = run(args.rows, args.days, args.rounds)
+    base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
+    spark = build_spark_session(base)
+    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
+        results = run(spark, base, Path(tmp), args.rows, args.days, args.rounds)
+    spark.stop()
     rows = results[0]["rows"]
 
     def median(key: str) -> float:

@@ -1,0 +1,152 @@
+"""The benchmark's figures as one markdown report."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# Limits the product promises (issue 9): (figure, goal text, holds?)
+GOALS = {
+    "incremental": ("one new day, large vs small lake", "<= 1.3", lambda r: r <= 1.3),
+    "silver_merge": ("silver MERGE 1% vs rewrite", "<= 0.25", lambda r: r <= 0.25),
+    "publish": ("publish vs psql \\copy (rows/s)", ">= 0.8", lambda r: r >= 0.8),
+}
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], right: int = 1) -> list[str]:
+    """A markdown table; columns from `right` on are right-aligned."""
+    align = ["---" if i < right else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _n(value: float) -> str:
+    """Seconds: two decimals below 100."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def _rate(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _machine(m: dict[str, Any]) -> list[str]:
+    return [
+        "## Machine",
+        "",
+        f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}; Spark "
+        f"{m['spark']} ({m['spark_master']}, driver memory {m['driver_memory']}), Delta "
+        f"{m['delta_spark']}, Java {m['java']}, Python {m['python']}, Postgres "
+        f"{m['postgres']}, DuckDB {m['duckdb']}, pgpq {m['pgpq']}.",
+    ]
+
+
+def _pipeline(runs: list[dict[str, Any]]) -> list[str]:
+    rows = []
+    for run in runs:
+        size = f"{run['transactions']:,}"
+        for s in run["stages"]:
+            rows.append((size, s["stage"], _n(s["seconds"]), f"{s['rows_read']:,}",
+                         _rate(s["rows_per_s"]), f"{s['peak_rss_mib']:,}"))  # fmt: skip
+        rows.append((size, "**total**", _n(run["total_s"]), f"{run['source_rows']:,} source",
+                     _rate(run["rows_per_s"]), f"{run['peak_rss_mib']:,}"))  # fmt: skip
+    header = ("transactions", "stage", "seconds", "rows read", "rows/s", "peak RSS MiB")
+    return ["## 1. Whole pipeline, bronze to publish", "", *_table(header, rows, right=2)]
+
+
+def _incremental(inc: dict[str, Any]) -> list[str]:
+    stages = [s["stage"] for s in inc["runs"][0]["stages"]]
+    rows = [
+        (r["lake_days"], *(_n(s["seconds"]) for s in r["stages"]), _n(r["total_s"]))
+        for r in inc["runs"]
+    ]
+    per_day = inc["runs"][0]["per_day"]
+    small, large = (r["lake_days"] for r in inc["runs"])
+    return [
+        f"## 2. One new day ({per_day:,} transactions) on a {small}- and a {large}-day lake,"
+        " seconds per stage",
+        "",
+        *_table(("lake days", *stages, "total"), rows, right=0),
+        "",
+        _goal("incremental", inc["ratio"]),
+    ]
+
+
+def _noop(noop: dict[str, Any]) -> list[str]:
+    rows = [
+        ("run_pipeline with no new data (bronze to publish)", _n(noop["pipeline_no_new_data_s"])),
+        ("empty Spark job (same session set-up, one action)", _n(noop["empty_spark_job_s"])),
+    ]
+    return [
+        "## 3. No new data vs an empty Spark job (spark-submit, JVM start included)",
+        "",
+        *_table(("run", "seconds"), rows),
+        "",
+        f"ratio: {noop['ratio']:.2f}",
+    ]
+
+
+def _merge(m: dict[str, Any]) -> list[str]:
+    rows = [
+        (name, _n(m[name]["seconds"]), m[name]["files_removed"], m[name]["files_added"])
+        for name in ("merge", "rewrite")
+    ]
+    return [
+        f"## 4. Silver MERGE of {m['changed_rows']:,} changed rows "
+        f"({m['changed_rows'] / max(m['rows'], 1):.1%} of {m['rows']:,}; "
+        f"{m['files_before']} files before)",
+        "",
+        *_table(("method", "seconds", "files removed", "files added"), rows),
+        "",
+        f"same result: {m['same_result']}",
+        _goal("silver_merge", m["ratio"]),
+    ]
+
+
+def _publish(p: dict[str, Any]) -> list[str]:
+    rows = [
+        (label, f"{p['rows']:,}", _n(p[key]), _rate(p["rows"] / p[key]))
+        for label, key in (
+            ("publish stage, end to end", "publish_s"),
+            ("publish load path (COPY, log, commit)", "load_s"),
+            ("psql \\copy of the same rows (CSV)", "psql_s"),
+        )
+    ]
+    return [
+        f"## 5. Publish vs psql \\copy (median of {p['rounds']} rounds)",
+        "",
+        *_table(("method", "rows", "seconds", "rows/s"), rows),
+        "",
+        _goal("publish", p["ratio"]) + f" (load path alone: {p['ratio_load_path']:.2f})",
+    ]
+
+
+def _peers(p: dict[str, Any]) -> list[str]:
+    rows = [("ours: bronze + silver + gold", _n(p["ours_s"]), "1.00", "-")]
+    for name, label in (("duckdb", "DuckDB from the source files"),
+                        ("naive_pyspark", "naive PySpark full rebuild")):  # fmt: skip
+        peer = p[name]
+        matches = "yes" if peer["matches_gold"] else "NO: " + "; ".join(peer["mismatches"][:3])
+        rows.append((label, _n(peer["seconds"]), f"{peer['ratio_to_ours']:.2f}", matches))
+    return [
+        f"## 6. Gold daily aggregates from {p['source_rows']:,} source rows",
+        "",
+        *_table(("engine", "seconds", "time vs ours", "same aggregates as gold"), rows),
+    ]
+
+
+def _goal(key: str, ratio: float) -> str:
+    label, goal, holds = GOALS[key]
+    return f"ratio {label}: {ratio:.2f}, goal {goal}: {'met' if holds(ratio) else 'NOT met'}"
+
+
+def render(results: dict[str, Any]) -> str:
+    """Markdown of every section present in `results`."""
+    lines = [f"# Scout Lakehouse benchmark, {results['started_at']}", ""]
+    parts = [_machine(results["machine"])]
+    sections = {"pipeline": _pipeline, "incremental": _incremental, "noop": _noop,
+                "silver_merge": _merge, "publish": _publish, "peers": _peers}  # fmt: skip
+    for key, part in sections.items():
+        if key in results:
+            parts.append(part(results[key]))
+    for part in parts:
+        lines += [*part, ""]
+    return "\n".join(lines).rstrip() + "\n"

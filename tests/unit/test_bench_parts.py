@@ -1,0 +1,85 @@
+"""Parts of the benchmark the suite's smoke run does not reach: landing one new day, the
+report of the one-new-day and no-new-data sections, the options."""
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from scout_spark.bench import benchmark
+from scout_spark.bench.pipeline_runs import _land_new_day
+from scout_spark.bench.render import render
+from scout_spark.bench.workspace import START, generate_days, workspace
+from scout_spark.config import Config
+
+MACHINE = {
+    "cores": 2, "memory_gib": 23.5, "cpu": "cpu", "os": "Linux", "python": "3.11",
+    "java": "17", "spark": "4.2.0", "spark_master": "local[2]", "driver_memory": "4g",
+    "delta_spark": "4.4.0", "postgres": "15", "duckdb": "2.0.1", "pgpq": "0.12.0",
+}  # fmt: skip
+
+
+def _stage(name: str, seconds: float) -> dict:
+    return {"stage": name, "seconds": seconds}
+
+
+def test_land_new_day_adds_one_partition_per_dataset(test_config: Config, tmp_path: Path) -> None:
+    case = workspace(test_config, tmp_path)
+    generate_days(case.landing, START, 2, 40)
+
+    _land_new_day(case, 2, 40)
+
+    for dataset in ("transactions", "items"):
+        days = sorted(p.name for p in (case.landing / dataset).iterdir())
+        assert days == ["dt=2025-01-01", "dt=2025-01-02", "dt=2025-01-03"]
+        new = case.landing / dataset / "dt=2025-01-03"
+        assert (new / "_SUCCESS").exists()
+        assert sum(pq.read_metadata(f).num_rows for f in new.glob("*.parquet")) >= 40
+
+
+def test_render_reports_the_new_day_and_no_new_data_sections_with_their_goals() -> None:
+    results = {
+        "started_at": "2026-11-26T06:00:00+00:00",
+        "machine": MACHINE,
+        "incremental": {
+            "runs": [
+                {"lake_days": 30, "per_day": 2000, "total_s": 40.0,
+                 "stages": [_stage("bronze", 10.0), _stage("silver", 30.0)]},
+                {"lake_days": 365, "per_day": 2000, "total_s": 60.0,
+                 "stages": [_stage("bronze", 20.0), _stage("silver", 40.0)]},
+            ],
+            "ratio": 1.5,
+        },
+        "noop": {"pipeline_no_new_data_s": 90.0, "empty_spark_job_s": 15.0, "ratio": 6.0},
+    }  # fmt: skip
+
+    report = render(results)
+
+    assert "| 30 | 10.00 | 30.00 | 40.00 |" in report
+    assert "| 365 | 20.00 | 40.00 | 60.00 |" in report
+    assert "ratio one new day, large vs small lake: 1.50, goal <= 1.3: NOT met" in report
+    assert "| empty Spark job (same session set-up, one action) | 15.00 |" in report
+    assert "ratio: 6.00" in report
+    assert "## 1." not in report  # sections not run are not shown
+
+
+def _plan(*argv: str) -> benchmark.Plan:
+    parser = benchmark._parser()
+    return benchmark.plan_from(parser.parse_args(list(argv)), parser)
+
+
+def test_options_build_the_plan_and_refuse_what_cannot_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _plan().sizes == (1_000_000, 10_000_000)
+    assert _plan("--sizes", "2000", "--sections", "publish").sections == ("publish",)
+    assert _plan("--smoke").sizes == benchmark.SMOKE.sizes
+    for argv, message in (
+        (("--sections", "peers"), "run on the pipeline's lake"),
+        (("--sections", "pipeline,speed"), "unknown speed"),
+        (("--sizes", "1e6"), "expected whole numbers"),
+        (("--sizes", "10", "--days", "30"), "at least one transaction per day"),
+    ):
+        with pytest.raises(SystemExit):
+            _plan(*argv)
+        assert message in capsys.readouterr().err
