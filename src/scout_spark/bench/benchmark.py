@@ -11,6 +11,7 @@ side in one process on this machine: the ratios are the figures to compare.
 import argparse
 import dataclasses
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -120,6 +121,7 @@ def run_benchmark(spark: SparkSession, base: Config, folder: Path, plan: Plan) -
         for case in cases:
             drop_schema(case.config)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["load_average_at_end"] = [round(n, 2) for n in os.getloadavg()]
     return results
 
 

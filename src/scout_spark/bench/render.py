@@ -141,6 +141,9 @@ def _goal(key: str, ratio: float) -> str:
 def render(results: dict[str, Any]) -> str:
     """Markdown of every section present in `results`."""
     lines = [f"# Scout Lakehouse benchmark, {results['started_at']}", ""]
+    if "load_average_at_end" in results:
+        load = ", ".join(str(n) for n in results["load_average_at_end"])
+        lines += [f"Load average at the end: {load} (other work on the machine skews figures).", ""]
     parts = [_machine(results["machine"])]
     sections = {"pipeline": _pipeline, "incremental": _incremental, "noop": _noop,
                 "silver_merge": _merge, "publish": _publish, "peers": _peers}  # fmt: skip

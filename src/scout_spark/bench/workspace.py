@@ -1,7 +1,9 @@
 """A benchmark's own landing folder, lake and Postgres schema, and its generated data."""
 
 import dataclasses
+import sys
 import uuid
+from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
 
@@ -65,5 +67,7 @@ def generate_days(dest: Path, first: date, days: int, per_day: int, seed: int = 
         "--stores", "50", "--customers", str(max(500, per_day)), "--seed", str(seed),
         "--overwrite",
     ]  # fmt: skip
-    if generate(options) != 0:
+    with redirect_stdout(sys.stderr):  # stdout carries only the benchmark's report
+        status = generate(options)
+    if status != 0:
         raise RuntimeError(f"sample generation into {dest} failed")
