@@ -8,8 +8,7 @@ lock, so maintenance never races the pipeline.
 """
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
@@ -21,6 +20,7 @@ from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import operation_metrics, table_version
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.session import temporary_conf
 
 LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
 RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
@@ -59,17 +59,9 @@ def retention_hours(requested: int | None, layer: LayerMaintenance, window: int)
     return hours
 
 
-@contextmanager
-def _vacuum_settings(spark: SparkSession) -> Iterator[None]:
+def _vacuum_settings(spark: SparkSession) -> AbstractContextManager[None]:
     """Our rollback-window check replaces Delta's fixed 7-day one; VACUUM logs its counts."""
-    saved = {key: spark.conf.get(key, None) for key in (RETENTION_CHECK, VACUUM_LOGGING)}
-    spark.conf.set(RETENTION_CHECK, "false")
-    spark.conf.set(VACUUM_LOGGING, "true")
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            spark.conf.unset(key) if value is None else spark.conf.set(key, value)
+    return temporary_conf(spark, {RETENTION_CHECK: "false", VACUUM_LOGGING: "true"})
 
 
 def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, str]:

@@ -14,7 +14,6 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from itertools import islice
 
 import pyarrow as pa
@@ -24,6 +23,8 @@ from pyspark.rdd import RDD
 from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+
+from scout_spark.session import temporary_conf
 
 # The binary COPY file format: signature, flags, header extension length; -1 field count.
 HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
@@ -93,27 +94,14 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield pa.record_batch([pa.array([blob], pa.binary())], names=["payload"])
 
 
-@contextmanager
-def _split_conf(spark: SparkSession) -> Iterator[None]:
+def _split_conf(spark: SparkSession) -> dict[str, str]:
     """Small file splits while a scan is planned: the first rows reach COPY sooner and the
-    driver holds less. The previous values are restored (the session is shared)."""
-    wanted = {
-        "spark.sql.files.minPartitionNum": max(
-            MIN_PARTITIONS, spark.sparkContext.defaultParallelism
-        ),
-        "spark.sql.files.maxPartitionBytes": MAX_PARTITION_BYTES,
+    driver holds less."""
+    partitions = max(MIN_PARTITIONS, spark.sparkContext.defaultParallelism)
+    return {
+        "spark.sql.files.minPartitionNum": str(partitions),
+        "spark.sql.files.maxPartitionBytes": str(MAX_PARTITION_BYTES),
     }
-    before = {key: spark.conf.get(key, None) for key in wanted}
-    for key, value in wanted.items():
-        spark.conf.set(key, str(value))
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
 
 
 def payloads(df: DataFrame) -> RDD:
@@ -121,7 +109,8 @@ def payloads(df: DataFrame) -> RDD:
     spark = df.sparkSession
     encoded = df.mapInArrow(_encode, "payload binary")
     binary = spark._jvm.org.apache.spark.sql.Encoders.BINARY()  # type: ignore[union-attr]
-    with _split_conf(spark):  # the physical plan, file splits included, is made here
+    # The physical plan, file splits included, is made here; the session is shared.
+    with temporary_conf(spark, _split_conf(spark)):
         java_rdd = getattr(encoded._jdf, "as")(binary).toJavaRDD()
     return RDD(java_rdd, spark.sparkContext, NoOpSerializer())
 
