@@ -32,6 +32,10 @@ def spark_conf(config: Config) -> dict[str, str]:
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
         # Every table records its changes, so each layer reads only what changed upstream.
         "spark.databricks.delta.properties.defaults.enableChangeDataFeed": "true",
+        # A MERGE of a few corrections writes only them, not every file they touch.
+        "spark.databricks.delta.properties.defaults.enableDeletionVectors": str(
+            config.lake.deletion_vectors
+        ).lower(),
         "spark.hadoop.fs.s3a.endpoint.region": config.s3.region,
         "spark.hadoop.fs.s3a.path.style.access": str(config.s3.path_style_access).lower(),
         "spark.hadoop.fs.s3a.connection.ssl.enabled": str(config.s3.ssl_enabled).lower(),

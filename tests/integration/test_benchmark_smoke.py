@@ -35,9 +35,11 @@ def test_benchmark_smoke_runs_its_in_process_sections(
     assert pipeline["source_rows"] == pipeline["stages"][0]["rows_read"] > SMOKE.sizes[0]
     assert pipeline["peak_rss_mib"] > 0
     assert "incremental" not in results and "noop" not in results
-    merge = results["silver_merge"]
+    (merge,) = results["silver_merge"]
     assert merge["same_result"] and merge["changes_applied"]
     assert merge["merge"]["rows_updated"] == merge["changed_rows"] > 0
+    # The pipeline's silver table has deletion vectors: the MERGE copies no unchanged row.
+    assert merge["merge"]["rows_copied"] == 0 < merge["merge"]["deletion_vectors_added"]
     for peer in ("duckdb", "naive_pyspark"):
         assert results["peers"][peer]["matches_gold"], results["peers"][peer]["mismatches"]
     assert results["publish"]["rows"] == SMOKE.publish_rows

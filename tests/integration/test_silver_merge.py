@@ -1,16 +1,21 @@
 """Silver dedup against Delta: batches merged in turn with the silver update condition."""
 
-from datetime import UTC, datetime
+import dataclasses
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from chispa import assert_df_equality
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 
-from scout_spark.lake.writes import DeltaTarget, merge
+from scout_spark.config import Config
+from scout_spark.lake.writes import DeltaTarget, merge, overwrite
 from scout_spark.layers.silver_dedup import SILVER_SCHEMAS, VERSION_ORDER, filter_latest_per_key
-from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS
+from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS, silver_target
 
 SCHEMA = SILVER_SCHEMAS["transactions"]
 TS = datetime(2024, 3, 1, 2, tzinfo=UTC)
@@ -53,17 +58,22 @@ EXPECTED = [
 
 
 def merge_batch(spark: SparkSession, target: DeltaTarget, rows: list[tuple]) -> dict[str, str]:
+    """The MERGE's operation metrics; empty when it committed nothing (nothing changed)."""
     batch_df: DataFrame = spark.createDataFrame(rows, SCHEMA)
     source_df = filter_latest_per_key(batch_df, keys=("transaction_id",), order=VERSION_ORDER)
-    merge(spark, target, source_df, update_condition=UPDATE_CONDITIONS["transactions"])
+    versions = merge(spark, target, source_df, update_condition=UPDATE_CONDITIONS["transactions"])
+    if versions.after == versions.before:
+        return {}
     last = DeltaTable.forPath(spark, target.path).history(1).first()
     return dict(last["operationMetrics"]) if last is not None else {}
 
 
 def test_merge_keeps_the_newest_version_and_never_rewrites_identical_or_older_rows(
-    spark: SparkSession, tmp_path: Path
+    spark: SparkSession, test_config: Config, tmp_path: Path
 ) -> None:
-    target = DeltaTarget("silver/transactions", str(tmp_path / "tx"), ("transaction_id",))
+    target = dataclasses.replace(
+        silver_target(test_config, "transactions"), path=str(tmp_path / "tx")
+    )
     merge_batch(spark, target, BATCH_1)
     second = merge_batch(spark, target, BATCH_2)
     again = merge_batch(spark, target, BATCH_2)  # the same batch re-sent (a rerun)
@@ -74,7 +84,35 @@ def test_merge_keeps_the_newest_version_and_never_rewrites_identical_or_older_ro
         ignore_row_order=True,
     )  # fmt: skip
     assert (second["numTargetRowsUpdated"], second["numTargetRowsInserted"]) == ("2", "1")
+    # Deletion vectors (lake.deletion_vectors): the updated rows are marked, none copied.
+    assert second["numTargetRowsCopied"] == "0"
+    assert int(second["numTargetDeletionVectorsAdded"]) >= 1
     assert (again.get("numTargetRowsUpdated", "0"), again.get("numTargetRowsInserted", "0")) == (
         "0",
         "0",
     )
+
+
+def test_silver_transactions_files_hold_time_ranges(
+    spark: SparkSession, test_config: Config, tmp_path: Path
+) -> None:
+    """Written in transaction_ts order, so recent corrections touch only the recent files."""
+    target = dataclasses.replace(
+        silver_target(test_config, "transactions"), path=str(tmp_path / "tx")
+    )
+    hours = list(range(3_000))
+    random.Random(7).shuffle(hours)
+    rows = [(f"T{h}", "S1", None, TS + timedelta(hours=h), Decimal("1.00"), "cash", None,
+             "b1.csv", FIRST, h, FIRST, "bronze-1") for h in hours]  # fmt: skip
+    overwrite(spark, target, spark.createDataFrame(rows, SCHEMA).repartition(4))
+
+    files = spark.read.format("delta").load(target.path).inputFiles()
+    ranges = []
+    for file in files:
+        times = pq.read_table(file.removeprefix("file:"), columns=["transaction_ts"])
+        values = times.column("transaction_ts").to_pylist()
+        assert values == sorted(values), file  # each file in time order
+        ranges.append((values[0], values[-1]))
+    ranges.sort()
+    assert all(earlier[1] < later[0] for earlier, later in itertools.pairwise(ranges))
+    assert sum(pq.read_metadata(f.removeprefix("file:")).num_rows for f in files) == 3_000

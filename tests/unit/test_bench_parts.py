@@ -63,6 +63,34 @@ def test_render_reports_the_new_day_and_no_new_data_sections_with_their_goals() 
     assert "## 1." not in report  # sections not run are not shown
 
 
+def _merge_run(size: int, merge_s: float, rewrite_s: float) -> dict:
+    rows = size * 4
+    return {
+        "transactions": size, "rows": rows, "changed_rows": rows // 100, "correction_days": 7,
+        "files_before": 8, "same_result": True, "ratio": merge_s / rewrite_s,
+        "merge": {"seconds": merge_s, "files_removed": 0, "files_added": 1,
+                  "deletion_vectors_added": 2, "rows_updated": rows // 100, "rows_copied": 0},
+        "rewrite": {"seconds": rewrite_s, "files_removed": 8, "files_added": 8,
+                    "rows_written": rows},
+    }  # fmt: skip
+
+
+def test_render_reports_the_silver_merge_of_each_size_with_its_goal() -> None:
+    results = {
+        "started_at": "2026-11-26T06:00:00+00:00",
+        "machine": MACHINE,
+        "silver_merge": [_merge_run(1_000, 9.0, 12.0), _merge_run(10_000, 10.0, 50.0)],
+    }
+
+    report = render(results)
+
+    assert "| 1,000 | MERGE | 9.00 | 0 | 1 | 2 | 40 |" in report
+    assert "| 10,000 | rewrite | 50.00 | 8 | 8 | 0 | 40,000 |" in report
+    assert "1,000 transactions: 40 changed rows (1.0% of 4,000" in report
+    assert "ratio silver MERGE 1% vs rewrite: 0.75, goal <= 0.25: NOT met" in report
+    assert "ratio silver MERGE 1% vs rewrite: 0.20, goal <= 0.25: met" in report
+
+
 def _plan(*argv: str) -> benchmark.Plan:
     parser = benchmark._parser()
     return benchmark.plan_from(parser.parse_args(list(argv)), parser)

@@ -8,6 +8,7 @@ import pytest
 from scout_spark.config import load_config
 from scout_spark.config.loader import DEFAULT_CONF_DIR
 from scout_spark.errors import ConfigError
+from scout_spark.session import spark_conf
 
 
 @pytest.fixture
@@ -121,3 +122,10 @@ def test_load_config_is_frozen() -> None:
     config = load_config("local")
     with pytest.raises(AttributeError):
         config.env = "prod"  # type: ignore[misc]
+
+
+def test_spark_conf_creates_tables_with_deletion_vectors_unless_turned_off() -> None:
+    key = "spark.databricks.delta.properties.defaults.enableDeletionVectors"
+    assert spark_conf(load_config("local"))[key] == "true"
+    off = load_config("local", overrides=["lake.deletion_vectors=false"])
+    assert spark_conf(off)[key] == "false"

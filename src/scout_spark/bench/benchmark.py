@@ -33,7 +33,7 @@ from scout_spark.config import Config, load_config
 from scout_spark.session import build_spark_session
 
 SECTIONS = ("pipeline", "incremental", "noop", "merge", "publish", "peers")
-NEEDS_PIPELINE = ("noop", "merge", "peers")  # they run on the first size's lake
+NEEDS_PIPELINE = ("noop", "merge", "peers")  # on the first size's lake (merge: on each)
 GOAL_STAGES = ("bronze", "silver", "gold")  # what the peers' aggregates stand for
 
 
@@ -93,8 +93,11 @@ def run_benchmark(spark: SparkSession, base: Config, folder: Path, plan: Plan) -
                 say("no-new-data run vs an empty Spark job (spark-submit each)")
                 results["noop"] = noop_vs_empty(first)
             if "merge" in plan.sections:
-                say("silver MERGE of a 1% change set vs a rewrite")
-                results["silver_merge"] = _merge(spark, first, folder / "merge")
+                results["silver_merge"] = []
+                for size, case in zip(plan.sizes, cases, strict=True):
+                    say(f"silver MERGE of a 1% change set vs a rewrite, {size:,} transactions")
+                    figures = _merge(spark, case, folder / f"merge{size}")
+                    results["silver_merge"].append({"transactions": size, **figures})
             if "peers" in plan.sections:
                 say("gold daily aggregates: DuckDB and naive PySpark")
                 results["peers"] = _peers(spark, first, first_figures, folder / "peers")

@@ -100,6 +100,7 @@ def _timed_merge(spark: SparkSession, path: str, changes_df: DataFrame) -> dict[
         "rows_updated": found.get("numTargetRowsUpdated", 0),
         "rows_inserted": found.get("numTargetRowsInserted", 0),
         "rows_copied": found.get("numTargetRowsCopied", 0),
+        "deletion_vectors_added": found.get("numTargetDeletionVectorsAdded", 0),
     }
 
 
@@ -145,7 +146,8 @@ def measure_silver_merge(
     many latest dates the corrections are drawn from (see the module docstring). Returns
     {"rows", "changed_rows", "correction_days", "files_before",
     "merge": {"seconds", "files_removed", "files_added", "rows_updated", "rows_inserted",
-    "rows_copied"}, "rewrite": {"seconds", "files_removed", "files_added", "rows_written"},
+    "rows_copied", "deletion_vectors_added"},
+    "rewrite": {"seconds", "files_removed", "files_added", "rows_written"},
     "changes_applied": rows_updated == changed_rows, "same_result", "ratio"}.
     """
     source = _local_dir(silver_path(config, DATASET))

@@ -46,6 +46,7 @@ class LakeConfig:
     root: str
     lock_wait_seconds: int  # how long a second writer waits for the table lock
     lock_stale_seconds: int  # a lock older than this (its run died elsewhere) may be broken
+    deletion_vectors: bool  # new tables: MERGE/UPDATE/DELETE mark rows, files are not rewritten
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,16 @@ from scout_spark.ops.results import TableVersions
 
 @dataclass(frozen=True)
 class DeltaTarget:
-    """A Delta table: where it lives, its business key and partitioning."""
+    """A Delta table: where it lives, its business key, partitioning and row order."""
 
     name: str  # ledger name, e.g. "silver/transactions"
     path: str
     keys: tuple[str, ...] = ()
     partition_by: tuple[str, ...] = ()
     date_column: str | None = None  # the column replace-by-date works on
+    # Rows are written sorted by these, so each file holds a range of them: a MERGE of
+    # recent corrections touches the recent files only, and readers skip by min/max.
+    cluster_by: tuple[str, ...] = ()
 
 
 def table_version(spark: SparkSession, path: str) -> int | None:
@@ -34,6 +37,8 @@ def table_version(spark: SparkSession, path: str) -> int | None:
 
 
 def _writer(df: DataFrame, target: DeltaTarget, mode: str):  # type: ignore[no-untyped-def]
+    if target.cluster_by:
+        df = df.sort(*target.cluster_by)
     writer = df.write.format("delta").mode(mode)
     if target.partition_by:
         writer = writer.partitionBy(*target.partition_by)

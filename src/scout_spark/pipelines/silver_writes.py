@@ -54,6 +54,8 @@ SILVER_KEYS = {
     "customers": SCD2_KEYS,
     "stores": ("store_id",),
 }
+# Corrections arrive for recent days: files by time keep their MERGE to the recent files.
+SILVER_CLUSTER_BY = {"transactions": ("transaction_ts",)}
 UPDATE_CONDITIONS = {
     "transactions": build_update_condition(
         order=VERSION_ORDER, compare=business_columns(SILVER_SCHEMAS["transactions"])
@@ -122,7 +124,7 @@ def _write_quarantine(
 
 
 def _write_customers(ctx: RunContext, mode: str, checked_df: DataFrame) -> TableVersions:
-    spark, target = ctx.spark, _silver_target(ctx.config, "customers")
+    spark, target = ctx.spark, silver_target(ctx.config, "customers")
     batch_df = build_latest_passing(checked_df, dataset="customers")
     if mode == "full_refresh":
         empty_df = spark.createDataFrame([], SILVER_CUSTOMERS_SCHEMA)
@@ -142,14 +144,20 @@ def _write_customers(ctx: RunContext, mode: str, checked_df: DataFrame) -> Table
     )  # fmt: skip
 
 
-def _silver_target(config: Config, dataset: str) -> DeltaTarget:
-    return DeltaTarget(f"silver/{dataset}", silver_path(config, dataset), SILVER_KEYS[dataset])
+def silver_target(config: Config, dataset: str) -> DeltaTarget:
+    """silver/<dataset> as the silver stage writes it: keys and row order."""
+    return DeltaTarget(
+        f"silver/{dataset}",
+        silver_path(config, dataset),
+        SILVER_KEYS[dataset],
+        cluster_by=SILVER_CLUSTER_BY.get(dataset, ()),
+    )
 
 
 def _write_silver(ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame) -> TableVersions:
     if dataset == "customers":
         return _write_customers(ctx, mode, checked_df)
-    target = _silver_target(ctx.config, dataset)
+    target = silver_target(ctx.config, dataset)
     source_df = build_latest_passing(checked_df, dataset=dataset)
     if mode == "full_refresh":
         return overwrite(ctx.spark, target, source_df)
