@@ -69,7 +69,8 @@ def _merge_run(size: int, merge_s: float, rewrite_s: float) -> dict:
         "transactions": size, "rows": rows, "changed_rows": rows // 100, "correction_days": 7,
         "files_before": 8, "same_result": True, "ratio": merge_s / rewrite_s,
         "merge": {"seconds": merge_s, "files_removed": 0, "files_added": 1,
-                  "deletion_vectors_added": 2, "rows_updated": rows // 100, "rows_copied": 0},
+                  "deletion_vectors_added": 2, "rows_updated": rows // 100, "rows_inserted": 0,
+                  "rows_copied": 0},
         "rewrite": {"seconds": rewrite_s, "files_removed": 8, "files_added": 8,
                     "rows_written": rows},
     }  # fmt: skip

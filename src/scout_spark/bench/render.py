@@ -89,9 +89,10 @@ def _merge(runs: list[dict[str, Any]]) -> list[str]:
     for m in runs:
         size = f"{m['transactions']:,}"
         merged, rewritten = m["merge"], m["rewrite"]
+        merge_rows = merged["rows_updated"] + merged["rows_inserted"] + merged["rows_copied"]
         rows.append((size, "MERGE", _n(merged["seconds"]), merged["files_removed"],
                      merged["files_added"], merged["deletion_vectors_added"],
-                     f"{merged['rows_updated'] + merged['rows_copied']:,}"))  # fmt: skip
+                     f"{merge_rows:,}"))  # fmt: skip
         rows.append((size, "rewrite", _n(rewritten["seconds"]), rewritten["files_removed"],
                      rewritten["files_added"], 0, f"{rewritten['rows_written']:,}"))  # fmt: skip
         goals.append(
