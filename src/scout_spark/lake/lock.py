@@ -211,7 +211,7 @@ class TableLock:
         if self.is_held:
             return
         why = self._lost or (
-            "it was never taken"
+            "it is not held: released, or never taken"
             if self._token is None
             else f"it could not be renewed for over {self.stale_seconds}s"
         )
@@ -232,4 +232,11 @@ class TableLock:
         with self._mutex:
             token, lost, self._token = self._token, self._lost, None
         if token is not None and lost is None:
-            self._store.delete(token)
+            try:
+                self._store.delete(token)
+            except (ScoutError, OSError) as failure:  # must not hide the body's own error
+                print(
+                    f"{self.name}: could not release {self.path} ({failure}); "
+                    f"it is broken once not renewed for {self.stale_seconds}s",
+                    file=sys.stderr,
+                )
