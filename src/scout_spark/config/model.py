@@ -45,7 +45,7 @@ class LakeConfig:
 
     root: str
     lock_wait_seconds: int  # how long a second writer waits for the table lock
-    lock_stale_seconds: int  # a lock older than this (its run died elsewhere) may be broken
+    lock_stale_seconds: int  # a lock not renewed for this long (its run died) may be broken
     deletion_vectors: bool  # new tables: MERGE/UPDATE/DELETE mark rows, files are not rewritten
 
 

@@ -24,10 +24,11 @@ def lock_name(table: str) -> str | None:
 @contextmanager
 def locks_for(
     spark: SparkSession, config: Config, tables: Iterable[str], run_id: str
-) -> Iterator[None]:
-    """Hold the writers' locks of `tables` (taken in name order, so no two runs deadlock)."""
+) -> Iterator[list[TableLock]]:
+    """Hold the writers' locks of `tables` (taken in name order, so no two runs deadlock).
+
+    Yields the locks: call `check()` on each before a commit.
+    """
     names = sorted({n for t in tables if (n := lock_name(t)) is not None})
     with ExitStack() as stack:
-        for name in names:
-            stack.enter_context(TableLock(spark, config, name, run_id))
-        yield
+        yield [stack.enter_context(TableLock(spark, config, name, run_id)) for name in names]

@@ -166,7 +166,10 @@ def _plan(
 
 
 def _restate(
-    ctx: RunContext, versions: dict[str, int | None], dates: list[date] | None
+    ctx: RunContext,
+    versions: dict[str, int | None],
+    dates: list[date] | None,
+    lock: TableLock,
 ) -> dict[str, TableVersions]:
     """Rebuild the given dates (all when None) of every gold table from pinned silver."""
     spark, config = ctx.spark, ctx.config
@@ -185,6 +188,7 @@ def _restate(
 
     def write(name: str, df: DataFrame) -> DataFrame:
         """Write one gold table; return the dates just written, read back."""
+        lock.check()
         target = targets[name]
         if dates is None:
             written[name] = overwrite(spark, target, df)
@@ -217,7 +221,7 @@ def _restate(
 def run_gold(ctx: RunContext) -> StageResult:
     """The gold stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
-    with TableLock(spark, config, "gold", ctx.who.run_id):
+    with TableLock(spark, config, "gold", ctx.who.run_id) as lock:
         versions = {
             name: input_version(spark, ctx.args, name, table_path(config, name))
             for name in SILVER_SCHEMAS
@@ -229,12 +233,14 @@ def run_gold(ctx: RunContext) -> StageResult:
         metrics = {"mode": mode, "reason": why}
         if dates == []:
             if any(done.get(name) != version for name, version in versions.items()):
+                lock.check()
                 save_checkpoints(ctx, "gold", versions)
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"nothing to restate: {why}"
             )
-        written = _restate(ctx, versions, dates)
+        written = _restate(ctx, versions, dates, lock)
         if mode != "date_range":  # a backfill consumes no changes: the next run still sees them
+            lock.check()
             save_checkpoints(ctx, "gold", versions)
     targets = gold_targets(config)
     counts = {name: rows_written(spark, targets[name].path, v) for name, v in written.items()}

@@ -123,7 +123,7 @@ def run_platinum(ctx: RunContext) -> StageResult:
     """The platinum stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
     targets = platinum_targets(ctx)
-    with TableLock(spark, config, "platinum", ctx.who.run_id):
+    with TableLock(spark, config, "platinum", ctx.who.run_id) as lock:
         versions = {
             name: input_version(spark, ctx.args, name, table_path(config, name)) for name in SOURCES
         }
@@ -141,16 +141,19 @@ def run_platinum(ctx: RunContext) -> StageResult:
         written: dict[str, TableVersions] = {}
         read = 0
         if monitor_dates != []:
+            lock.check()
             written["platinum/monitors"], n = _write_monitors(
                 ctx, targets["platinum/monitors"], versions[DAILY_STORE_SALES], monitor_dates
             )
             read += n
         if features_due:
+            lock.check()
             written["platinum/customer_features"], n = _write_features(
                 ctx, targets["platinum/customer_features"], versions
             )
             read += n
         if mode != "date_range" and any(done.get(n) != v for n, v in versions.items()):
+            lock.check()
             save_checkpoints(ctx, "platinum", versions)
     if not written:
         return StageResult(

@@ -60,12 +60,14 @@ def pin_versions(
     """Version of every source table that exists (latest, or --as-of-*), under the lake's locks."""
     names = [t.lake_name for t in PUBLISH_TABLES]
     with (
-        TableLock(spark, config, LAKE_LOCKS[0], run_id),
-        TableLock(spark, config, LAKE_LOCKS[1], run_id),
+        TableLock(spark, config, LAKE_LOCKS[0], run_id) as first,
+        TableLock(spark, config, LAKE_LOCKS[1], run_id) as second,
     ):
         found = for_each(
             lambda n: input_version(spark, args, n, config.lake_path(*n.split("/"))), names
         )
+        first.check()  # held throughout: no writer of these tables ran while we pinned
+        second.check()
     return {name: v for name, v in zip(names, found, strict=True) if v is not None}
 
 
