@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
-from scout_spark.errors import ConfigError
+from scout_spark.errors import ConfigError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
@@ -160,7 +160,7 @@ def _plan(
         )
         dates = sorted(row["sales_date"] for row in dates_df.collect())
     except AnalysisException as exc:
-        reason = str(exc).strip().splitlines()[0][:200]
+        reason = error_line(exc)
         return "full_refresh", None, f"change feed unreadable ({reason})"
     return "incremental", dates, "silver changes"
 
