@@ -39,6 +39,7 @@ from scout_spark.layers.gold_changes import build_restated_dates, filter_sales_d
 from scout_spark.layers.gold_transactions import (
     build_gold_transaction_items,
     build_gold_transactions,
+    filter_items_without_transaction,
 )
 from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
@@ -214,6 +215,15 @@ def _restate(
     return written
 
 
+def _items_left_out(ctx: RunContext, versions: dict[str, int | None]) -> int:
+    """Silver item rows gold leaves out, their transaction not in gold/transactions (now)."""
+    gold_df = ctx.spark.read.format("delta").load(table_path(ctx.config, "gold/transactions"))
+    items_df = read_pinned(ctx.spark, ctx.config, "silver/items", versions["silver/items"])
+    return items_df.transform(
+        filter_items_without_transaction, gold_transactions_df=gold_df
+    ).count()
+
+
 def run_gold(ctx: RunContext) -> StageResult:
     """The gold stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
@@ -229,11 +239,13 @@ def run_gold(ctx: RunContext) -> StageResult:
         metrics = {"mode": mode, "reason": why}
         if dates == []:
             if any(done.get(name) != version for name, version in versions.items()):
+                metrics["items_without_transaction"] = str(_items_left_out(ctx, versions))
                 save_checkpoints(ctx, "gold", versions)
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"nothing to restate: {why}"
             )
         written = _restate(ctx, versions, dates)
+        metrics["items_without_transaction"] = str(_items_left_out(ctx, versions))
         if mode != "date_range":  # a backfill consumes no changes: the next run still sees them
             save_checkpoints(ctx, "gold", versions)
     targets = gold_targets(config)
