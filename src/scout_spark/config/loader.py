@@ -165,8 +165,8 @@ def load_config(
         if extra:
             base = dict(flat.get(map_key, ({}, "conf"))[0] or {})
             flat[map_key] = ({**base, **extra}, "--set")
-    base = str(files[0])
-    _fill_from_target(flat, base)
+    base_file = str(files[0])
+    _fill_from_target(flat, base_file)
     sources = " + ".join(str(p) for p in files)
     config: Config = build(Config, flat, "", sources)
     if config.env != env:
@@ -182,5 +182,5 @@ def load_config(
         origins=tuple(str(p) for p in files),
     )
     validate_values(config, flat)
-    _check_isolation(config, flat, others, base)
+    _check_isolation(config, flat, others, base_file)
     return config
