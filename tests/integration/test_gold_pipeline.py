@@ -288,3 +288,38 @@ def test_late_dimension_changes_restate_exactly_the_affected_rows(
         v[3] for v in old_tx.values() if v[0] == "S3" or v[1] == "C5"
     }
     assert int(result.metrics["restated_dates"]) <= DAYS - len(s1_only)
+
+
+def items_without_transaction(rows: SilverRows) -> int:
+    """Silver item rows whose transaction_id is not a silver (so gold) transaction."""
+    ids = {t[0] for t in rows.transactions}
+    return sum(1 for item in rows.items if item[0] not in ids)
+
+
+def test_items_without_a_gold_transaction_are_counted(
+    spark: SparkSession, test_config: Config, built: Built, tmp_path: Path
+) -> None:
+    assert built.gold.metrics["items_without_transaction"] == str(
+        items_without_transaction(built.rows)
+    ) == "1"  # fmt: skip
+    config = lake_copy(built, test_config, tmp_path)
+    early_items = [item_row("EARLY-1", 1, "snacks", "A", 2, "3.00"),
+                   item_row("EARLY-1", 2, "home", "B", 1, "9.50")]  # fmt: skip
+    upsert_silver(spark, config, "items", early_items)
+    rows = replace(built.rows, items=built.rows.items + early_items)
+
+    early = run(run_gold, spark, config)  # items before their transaction: nothing to restate
+
+    assert (early.status, early.metrics["items_without_transaction"]) == ("skipped", "3")
+    assert_gold_matches(spark, config, rows)
+    late_tx = [tx_row("EARLY-1", "S1", "C2", manila(FIRST_DAY + timedelta(days=2), 8), "15.50",
+                      "cash")]  # fmt: skip
+    upsert_silver(spark, config, "transactions", late_tx)
+    rows = replace(rows, transactions=rows.transactions + late_tx)
+
+    result = run(run_gold, spark, config)
+
+    assert (result.status, result.metrics["items_without_transaction"]) == ("succeeded", "1")
+    gold = assert_gold_matches(spark, config, rows)
+    silver_items = len(rows.items)
+    assert silver_items == len(gold["gold/transaction_items"]) + items_without_transaction(rows)

@@ -13,6 +13,7 @@ from scout_spark.config.loader import DEFAULT_CONF_DIR
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.schemas import bronze_schema
 
 pytestmark = pytest.mark.postgres
 REFRESHED = {
@@ -166,3 +167,39 @@ def test_publish_writes_the_pipelines_file_rows_of_its_env(
     after = _rows_with_xmin(case, "etl_pipelines")
     assert after[("local_nightly",)] == before[("local_nightly",)]  # unchanged row untouched
     assert after[("local_hourly",)] != before[("local_hourly",)]
+
+
+def test_publish_registers_bronze_with_its_share_of_parsed_rows(
+    spark: SparkSession, case: Config, run_stage
+) -> None:
+    schema = bronze_schema("transactions")
+    now = datetime.now(UTC)
+    parsed = {
+        "transaction_id": "T1", "_source_file": "f.csv", "_source_format": "csv",
+        "_source_size": 10, "_source_modified_at": now, "_source_row": 0, "_ingested_at": now,
+        "_ingest_date": now.date(), "_run_id": "bronze-run-1",
+    }  # fmt: skip
+    rows = [{**parsed, "_source_row": n} for n in range(3)] + [
+        {**parsed, "transaction_id": None, "_parse_error": "too many fields", "_source_row": 3}
+    ]
+    path = case.lake_path("bronze", "transactions")
+    spark.createDataFrame(
+        [tuple(r.get(f.name) for f in schema.fields) for r in rows], schema
+    ).write.format("delta").save(path)
+    who = RunIdentity("bronze-run-1", "pipeline-1", "bronze", datetime.now(UTC))
+    ledger.record(spark, case, who, "running")
+    bronze = StageResult(records_read=4, records_written=4,
+                         tables={"bronze/transactions": TableVersions(None, 0)})  # fmt: skip
+    ledger.record(spark, case, who, "succeeded", bronze)
+
+    run_stage(case, "publish")
+
+    assert pg(
+        case,
+        "SELECT layer, location, delta_version, record_count, data_quality_score "
+        "FROM data_lake_registry WHERE table_name = 'bronze/transactions'",
+    ) == [("bronze", path, 0, 4, 0.75)]
+    layers = pg(
+        case, "SELECT DISTINCT layer FROM data_lake_registry WHERE data_quality_score IS NULL"
+    )
+    assert ("bronze",) not in layers

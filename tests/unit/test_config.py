@@ -1,5 +1,6 @@
 """Config loading: every validation error is one line naming the file and the key."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -76,6 +77,34 @@ def test_load_config_interpolates_environment(monkeypatch) -> None:
          r"env 'prod' bucket s3://scout-production-data; a staging run must not write there"),
         ("prod", "source:\n  root: s3a://scout-sample-data/samples/\n", [],
          r"prod\.yaml: key 'source\.root' .* points into env 'dev' bucket s3://scout-sample-data"),
+        # Env isolation on normalised locations: scheme aliases, ports, host case, dots.
+        ("dev", "", ["lake.root=s3a://scout-production-data:443/lake/"],
+         r"--set lake\.root=.*: key 'lake\.root' = s3a://scout-production-data:443/lake/ points "
+         r"into env 'prod' bucket s3://scout-production-data; a dev run must not write there"),
+        ("dev", "", ["lake.root=S3://Scout-Production-Data/lake"],
+         r"key 'lake\.root' .* points into env 'prod' bucket s3://scout-production-data"),
+        ("staging", "", ["source.root=s3n://scout-production-data./prod/"],
+         r"key 'source\.root' .* points into env 'prod' bucket s3://scout-production-data"),
+        ("local", "", ["lake.root=s3a://scout-staging-data:9000/elsewhere/"],
+         r"points into env 'staging' bucket s3://scout-staging-data; a local run must not"),
+        # Postgres: each env publishes to its postgres.target only, never to another env's.
+        ("dev", "", ["postgres.host=scout-prod-db.internal", "postgres.database=scout"],
+         r"--set postgres\.host=scout-prod-db\.internal: Postgres scout-prod-db\.internal:5432/scout "
+         r"is env 'prod's postgres\.target \(.*prod\.yaml\); a dev run must not publish there"),
+        ("dev", "", ["postgres.target=SCOUT-PROD-DB.internal./scout"],
+         r"--set postgres\.target=.*: Postgres scout-prod-db\.internal:5432/scout is env 'prod's"),
+        ("local", "", ["postgres.host=scout-staging-db.internal", "postgres.port=5432",
+                       "postgres.database=scout_staging"],
+         r"Postgres scout-staging-db\.internal:5432/scout_staging is env 'staging's postgres\.target"),
+        ("dev", "", ["postgres.host=scout-prod-db.internal"],
+         r"--set postgres\.host=.*: Postgres scout-prod-db\.internal:5432/scout_dev is not "
+         r"postgres\.target scout-dev-db\.internal:5432/scout_dev \(.*dev\.yaml\); a dev run "
+         r"publishes only there"),
+        ("prod", "", ["postgres.port=6432"], r"Postgres scout-prod-db\.internal:6432/scout is not"),
+        ("prod", "postgres:\n  target: ${SCOUT_PG_HOST:-db}:5432/scout\n", [],
+         r"prod\.yaml: key 'postgres\.target' must be a literal host\[:port\]/database"),
+        ("dev", "", ["postgres.target=scout-dev-db.internal"],
+         r"key 'postgres\.target' = scout-dev-db\.internal must be host\[:port\]/database"),
         ("dev", "", ["postgres.password_env=null"], r"key 'postgres\.password_env' must not be empty"),
         ("local", "monitors:\n  freshness_hours:\n    transactions: 0\n", [],
          r"local\.yaml: key 'monitors\.freshness_hours\.transactions' must be >= 1"),
@@ -129,3 +158,77 @@ def test_spark_conf_creates_tables_with_deletion_vectors_unless_turned_off() -> 
     assert spark_conf(load_config("local"))[key] == "true"
     off = load_config("local", overrides=["lake.deletion_vectors=false"])
     assert spark_conf(off)[key] == "false"
+
+
+def test_load_config_derives_the_connection_from_postgres_target() -> None:
+    pg = load_config("prod").postgres
+    assert (pg.host, pg.port, pg.database) == ("scout-prod-db.internal", 5432, "scout")
+    moved = load_config("dev", overrides=["postgres.target=127.0.0.1:6543/scout_dev_copy"])
+    assert (moved.postgres.host, moved.postgres.port, moved.postgres.database) == (
+        "127.0.0.1", 6543, "scout_dev_copy",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("other_root", "own_root", "refused"),
+    [
+        ("abfss://lake@scoutprod.dfs.core.windows.net/lake/",
+         "abfs://LAKE@ScoutProd.dfs.core.windows.net/other/", "bucket abfs://lake@scoutprod"),
+        ("abfss://lake@scoutprod.dfs.core.windows.net/lake/",
+         "wasbs://lake@scoutprod.blob.core.windows.net/x/", "bucket abfs://lake@scoutprod"),
+        ("abfss://lake@scoutprod.dfs.core.windows.net/lake/",
+         "abfss://lake2@scoutprod.dfs.core.windows.net/lake/", None),
+        ("{tmp}/staging-lake/", "file://{tmp}/x/../staging-lake/sub/", "root {tmp}/staging-lake/"),
+        ("{tmp}/staging-lake/sub/", "{link}/", "root {tmp}/staging-lake/sub/"),
+        ("{tmp}/staging-lake/", "{tmp}/staging-lake-2/", None),
+    ],
+)  # fmt: skip
+def test_load_config_compares_normalised_roots_of_another_env(
+    conf: Path, tmp_path: Path, other_root: str, own_root: str, refused: str | None
+) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "staging-lake")
+    names = {"tmp": tmp_path, "link": tmp_path / "link"}
+    _append(conf / "staging.yaml", f"lake:\n  root: {other_root.format(**names)}\n")
+    override = f"lake.root={own_root.format(**names)}"
+    if refused is None:
+        assert load_config("local", overrides=[override], directory=conf).env == "local"
+        return
+    with pytest.raises(ConfigError, match=re.escape(f"env 'staging' {refused.format(**names)}")):
+        load_config("local", overrides=[override], directory=conf)
+
+
+SECRET_CONF_KEYS = [
+    "spark.hadoop.fs.s3a.secret.key", "spark.hadoop.fs.s3a.access.key",
+    "spark.hadoop.fs.s3a.session.token", "spark.hadoop.fs.s3a.bucket.b1.secret.key",
+    "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net",
+    "spark.hadoop.fs.azure.sas.lake.acct.blob.core.windows.net",
+    "spark.hadoop.fs.s3a.encryption.key", "spark.ssl.keyPassword",
+    "spark.hadoop.fs.azure.account.oauth2.client.secret", "spark.authenticate.secret",
+    "spark.hadoop.google.cloud.auth.service.account.private.key", "spark.some.credentials",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", SECRET_CONF_KEYS)
+def test_load_config_refuses_secret_keys_in_extra_conf(key: str) -> None:
+    with pytest.raises(ConfigError, match=r"would put a secret in config; give it through") as info:
+        load_config("local", overrides=[f"spark.extra_conf.{key}=Zq8-value-x1"])
+    assert f"spark.extra_conf.{key}" in str(info.value) and "Zq8" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value", ["jdbc:mysql://u:pw1234@db/meta", "a=1;password=pw1234", "x&sig=abcd%2Bef"]
+)
+def test_load_config_refuses_extra_conf_values_carrying_a_secret(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"spark\.extra_conf\.spark\.hadoop\.x\.url' would"):
+        load_config("local", overrides=[f"spark.extra_conf.spark.hadoop.x.url={value}"])
+
+
+def test_load_config_keeps_extra_conf_naming_providers_and_sizes() -> None:
+    keys = {
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "software.amazon.Provider",
+        "spark.hadoop.fs.s3a.delegation.token.binding": "org.example.Binding",
+        "spark.hadoop.fs.s3a.multipart.size": "5M",
+    }
+    config = load_config("local", overrides=[f"spark.extra_conf.{k}={v}" for k, v in keys.items()])
+    assert keys.items() <= config.spark.extra_conf.items()

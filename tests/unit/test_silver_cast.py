@@ -16,6 +16,7 @@ from scout_spark.layers.silver_cast import (
     parse_int,
     parse_timestamp,
     select_typed_rows,
+    trim_key,
     with_bronze_columns,
 )
 from scout_spark.schemas import BRONZE_LINEAGE_FIELDS, bronze_schema
@@ -155,6 +156,54 @@ def test_select_typed_rows_casts_transactions_and_keeps_raw_text(spark: SparkSes
         "timestamp: string, total_amount: string, payment_method: string, updated_at: string>",
     )  # fmt: skip
     assert_df_equality(actual_df, expected_df, ignore_nullable=True, ignore_row_order=True)
+
+
+KEY_CASES = {
+    "surrounding_whitespace_removed": [
+        (" T1 ", "T1"), ("\tS-01\r\n", "S-01"), ("\u00a0C9\u3000", "C9"), ("\ufeffP7", "P7"),
+    ],
+    "inner_whitespace_kept": [("T 1", "T 1"), (" a  b ", "a  b")],
+    "empty_after_trimming_is_null": [("", None), (" \t ", None), ("\u00a0", None), (None, None)],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("cases", KEY_CASES.values(), ids=KEY_CASES.keys())
+def test_trim_key_removes_surrounding_whitespace(spark: SparkSession, cases: list[tuple]) -> None:
+    assert_cases(spark, cases, trim_key, "string")
+
+
+def test_select_typed_rows_trims_every_key_of_every_dataset(spark: SparkSession) -> None:
+    keys = {
+        "transactions": ("transaction_id", "store_id", "customer_id"),
+        "items": ("transaction_id", "product_id"),
+        "customers": ("customer_id",),
+        "stores": ("store_id",),
+    }
+    padded = {"transaction_id": " T1\t", "store_id": "\u00a0S1 ", "customer_id": " C1",
+              "product_id": "P1 \n"}  # fmt: skip
+    for dataset, names in keys.items():
+        rows = [
+            {**padded, "product_name": " Tasty ", "segment": " vip ", "store_name": " Nena "},
+            {name: " " for name in names},  # keys empty after trimming
+            {"_source_row": 2},  # every value missing
+        ]
+        actual_df = select_typed_rows(
+            bronze(spark, dataset, rows), dataset=dataset, timezone=TZ, payment_methods=METHODS
+        ).select(*names, "_raw")
+        trimmed = {
+            "transaction_id": "T1",
+            "store_id": "S1",
+            "customer_id": "C1",
+            "product_id": "P1",
+        }
+        raw_names = actual_df.schema["_raw"].dataType.names
+        expected = [
+            (*[trimmed[n] for n in names], tuple(rows[0].get(n) for n in raw_names)),
+            (*[None for _ in names], tuple(rows[1].get(n) for n in raw_names)),
+            (*[None for _ in names], tuple(None for _ in raw_names)),
+        ]
+        expected_df = spark.createDataFrame(expected, actual_df.schema)
+        assert_df_equality(actual_df, expected_df, ignore_nullable=True, ignore_row_order=True)
 
 
 def test_select_typed_rows_casts_items(spark: SparkSession) -> None:

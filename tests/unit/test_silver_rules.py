@@ -86,6 +86,8 @@ RULE_CASES = {
         ({}, [], ["total_matches_items"]),  # T12: items sum 10.00
         ({}, [], []),  # T13: items sum 12.49, within 0.01
         ({"store_id": "S9"}, [], ["store_known"]),
+        ({"transaction_id": "\t\u00a0"}, ["transaction_id_non_empty"], []),  # empty once trimmed
+        ({"store_id": "\tS1 "}, [], []),  # trimmed: the known store S1
         ({"_parse_error": "too many fields", "transaction_id": None, "store_id": None,
           "timestamp": None, "total_amount": None}, PARSE_FAILED, ["store_known"]),
     ],
@@ -101,16 +103,19 @@ RULE_CASES = {
         ({"line_amount": "?"}, ["line_amount_parses"], []),
         ({"line_amount": "-5"}, ["line_amount_non_negative"], []),
         ({"product_id": " "}, [], ["product_id_non_empty"]),
+        ({"product_id": "\u00a0\t"}, [], ["product_id_non_empty"]),
         ({"updated_at": "later"}, [], ["updated_at_parses"]),
     ],
     "customers": [
         ({}, [], []),
         ({"customer_id": ""}, ["customer_id_non_empty"], []),
+        ({"customer_id": "\t\r\n"}, ["customer_id_non_empty"], []),
         ({"updated_at": "nope"}, ["updated_at_parses"], []),
     ],
     "stores": [
         ({}, [], []),
         ({"store_id": None}, ["store_id_non_empty"], []),
+        ({"store_id": "\u3000"}, ["store_id_non_empty"], []),
         ({"latitude": "north"}, [], ["coordinates_parse"]),
     ],
 }  # fmt: skip

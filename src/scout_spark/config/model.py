@@ -88,6 +88,8 @@ class PostgresConfig:
     schema: str
     statement_timeout_ms: int
     connect_timeout_s: int
+    # host[:port]/database this env may publish to (None: any but another env's target).
+    target: str | None = None
 
 
 @dataclass(frozen=True)

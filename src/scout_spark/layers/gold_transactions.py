@@ -133,3 +133,11 @@ def build_gold_transaction_items(
     return items_df.join(dates_df, on="transaction_id", how="inner").transform(
         select_schema, schema=GOLD_TRANSACTION_ITEMS_SCHEMA
     )
+
+
+def filter_items_without_transaction(
+    items_df: DataFrame, *, gold_transactions_df: DataFrame
+) -> DataFrame:
+    """Silver items whose transaction_id is not in gold: the rows gold leaves out."""
+    keys_df = gold_transactions_df.select("transaction_id")
+    return items_df.join(keys_df, on="transaction_id", how="left_anti")

@@ -1,4 +1,4 @@
-"""Silver step 1-2: bronze text to the contract types, and payment_method normalised.
+"""Silver step 1-2: bronze text to the contract types (keys trimmed), payment_method normalised.
 
 Spark 4 runs with ANSI mode on, so every cast is a try_cast: a value that does not parse
 becomes null (and fails a quality rule) instead of raising.
@@ -14,6 +14,9 @@ from scout_spark.schemas import BRONZE_LINEAGE_FIELDS, SCHEMAS, bronze_schema
 
 # An explicit zone after the time: Z, UTC/GMT, +08, +0800, +08:00 or a region id (Asia/Manila).
 _HAS_ZONE = r"(?i)\d:\d{2}(:\d{2}(\.\d+)?)?\s*(z|utc|gmt|[+-]\d{2}(:?\d{2})?|[a-z_]+/[a-z_]+)$"
+# Whitespace around a key: Unicode white space (incl. no-break spaces) and the BOM.
+_KEY_PADDING = r"(?U)^[\s\x{FEFF}]+|[\s\x{FEFF}]+$"
+KEYS = ("transaction_id", "store_id", "customer_id", "product_id")
 # Every lineage column a silver row may need: bronze's, plus the quarantine row id.
 LINEAGE_COLUMNS = tuple(f.name for f in BRONZE_LINEAGE_FIELDS)
 
@@ -21,6 +24,12 @@ LINEAGE_COLUMNS = tuple(f.name for f in BRONZE_LINEAGE_FIELDS)
 def blank_to_null(text: Column) -> Column:
     """Empty or whitespace-only text becomes null (how CSV delivers a missing value)."""
     return F.when(F.trim(text) == "", F.lit(None).cast("string")).otherwise(text)
+
+
+def trim_key(text: Column) -> Column:
+    """A key with surrounding whitespace (tabs, no-break spaces, a BOM too) removed; empty
+    after trimming -> null, so it fails its non-empty rule."""
+    return blank_to_null(F.regexp_replace(text, _KEY_PADDING, ""))
 
 
 def parse_timestamp(text: Column, *, timezone: str) -> Column:
@@ -77,7 +86,7 @@ def _typed_columns(
     """Silver column -> expression over the bronze text columns."""
 
     def text(name: str) -> Column:
-        return blank_to_null(F.col(name))
+        return trim_key(F.col(name)) if name in KEYS else blank_to_null(F.col(name))
 
     def ts(name: str) -> Column:
         return parse_timestamp(F.col(name), timezone=timezone)

@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
-from scout_spark.errors import ConfigError
+from scout_spark.errors import ConfigError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
@@ -39,6 +39,7 @@ from scout_spark.layers.gold_changes import build_restated_dates, filter_sales_d
 from scout_spark.layers.gold_transactions import (
     build_gold_transaction_items,
     build_gold_transactions,
+    filter_items_without_transaction,
 )
 from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
@@ -160,7 +161,7 @@ def _plan(
         )
         dates = sorted(row["sales_date"] for row in dates_df.collect())
     except AnalysisException as exc:
-        reason = str(exc).strip().splitlines()[0][:200]
+        reason = error_line(exc)
         return "full_refresh", None, f"change feed unreadable ({reason})"
     return "incremental", dates, "silver changes"
 
@@ -218,6 +219,15 @@ def _restate(
     return written
 
 
+def _items_left_out(ctx: RunContext, versions: dict[str, int | None]) -> int:
+    """Silver item rows gold leaves out, their transaction not in gold/transactions (now)."""
+    gold_df = ctx.spark.read.format("delta").load(table_path(ctx.config, "gold/transactions"))
+    items_df = read_pinned(ctx.spark, ctx.config, "silver/items", versions["silver/items"])
+    return items_df.transform(
+        filter_items_without_transaction, gold_transactions_df=gold_df
+    ).count()
+
+
 def run_gold(ctx: RunContext) -> StageResult:
     """The gold stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
@@ -233,12 +243,14 @@ def run_gold(ctx: RunContext) -> StageResult:
         metrics = {"mode": mode, "reason": why}
         if dates == []:
             if any(done.get(name) != version for name, version in versions.items()):
+                metrics["items_without_transaction"] = str(_items_left_out(ctx, versions))
                 lock.check()
                 save_checkpoints(ctx, "gold", versions)
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"nothing to restate: {why}"
             )
         written = _restate(ctx, versions, dates, lock)
+        metrics["items_without_transaction"] = str(_items_left_out(ctx, versions))
         if mode != "date_range":  # a backfill consumes no changes: the next run still sees them
             lock.check()
             save_checkpoints(ctx, "gold", versions)

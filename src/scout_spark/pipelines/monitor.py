@@ -19,7 +19,7 @@ from pyspark.sql import types as T
 
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.writes import DeltaTarget, append
 from scout_spark.monitors.date_gaps import check_date_gaps
 from scout_spark.monitors.freshness import check_freshness
@@ -101,7 +101,7 @@ def _postgres_vs_gold(ctx: RunContext) -> MonitorResult:
     try:
         gold = inputs.published_gold_totals(ctx.spark, ctx.config, published)
     except AnalysisException as exc:
-        reason = str(exc).strip().splitlines()[0][:200]
+        reason = error_line(exc)
         return not_checked(subject, f"gold/transactions v{published.gold_version}: {reason}")
     result = compare_daily_totals(
         published.postgres, gold, subject=subject, names=("postgres", "gold"),

@@ -13,6 +13,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
+from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
@@ -80,7 +81,7 @@ def _plan_monitors(
         ).select("sales_date")
         changed = {row["sales_date"] for row in changes_df.distinct().collect()}
     except AnalysisException as exc:
-        reason = str(exc).strip().splitlines()[0][:200]
+        reason = error_line(exc)
         return "full_refresh", None, f"change feed unreadable ({reason})"
     # A changed day is its own monitor date and in the baseline of the 28 days after it.
     return "incremental", shift_dates(changed, 0, BASELINE_DAYS), f"{len(changed)} changed dates"

@@ -9,7 +9,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
@@ -65,7 +65,7 @@ def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) ->
     try:
         changes_df = read_changes(spark, path, done, latest)
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        reason = error_line(exc)
         raise ScoutError(
             f"silver: cannot read the change feed of bronze/{dataset} after version {done} "
             f"({reason}); run with --full-refresh"

@@ -6,7 +6,7 @@ import psycopg
 from psycopg import Connection
 
 from scout_spark.config.model import PostgresConfig
-from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.errors import ConfigError, ScoutError, error_line
 
 
 class PostgresUnreachableError(ScoutError):
@@ -68,7 +68,5 @@ def connect(pg: PostgresConfig, *, autocommit: bool = False, purpose: str = "") 
 
 
 def safe_message(exc: BaseException, pg: PostgresConfig) -> str:
-    """The first line of an error, with the password redacted should it appear."""
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:400]
-    secret = os.environ.get(pg.password_env)
-    return text.replace(secret, "***") if secret and len(secret) >= 4 else text
+    """The first line of an error, the password (and any other secret) redacted, then cut."""
+    return error_line(exc, limit=400, secret_env=(pg.password_env,))

@@ -17,6 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import read_changes, read_version
@@ -138,7 +139,7 @@ def plan_table(
         try:
             dates = _changed_slices(spark, base)
         except AnalysisException as exc:
-            reason = str(exc).strip().splitlines()[0][:160]
+            reason = error_line(exc, limit=160)
             return _with(base, FULL, f"change feed unreadable ({reason})")
     if table.is_windowed:
         if window.first_date is None or window.previous_first_date is None:

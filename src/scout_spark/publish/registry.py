@@ -4,7 +4,9 @@ Rows are gathered from the run ledger and the Delta logs before the publish tran
 and upserted inside it; an upsert only touches a row whose values differ, so republishing
 the same lake versions leaves these tables as they were. etl_pipelines holds the entries
 of conf/pipelines.yaml for the config's env, plus the running pipeline
-(config.pipeline_name) when the file does not list it.
+(config.pipeline_name) when the file does not list it. A table's data_quality_score is
+that of the stage that last wrote it (ledger); a bronze table's is its share of rows
+bronze could parse (no `_parse_error`), so every layer has a figure.
 """
 
 from collections.abc import Sequence
@@ -14,7 +16,7 @@ from typing import Any
 
 from delta.tables import DeltaTable
 from psycopg import Connection, sql
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
@@ -92,6 +94,15 @@ def _commit_time(spark: SparkSession, path: str, version: int) -> datetime | Non
     return None if row is None else aware(row["timestamp"])
 
 
+def _bronze_quality(table_df: DataFrame) -> tuple[int, float | None]:
+    """(rows, share of them bronze parsed, i.e. without a _parse_error); None when empty."""
+    row = table_df.agg(
+        F.count(F.lit(1)).alias("rows"), F.count_if(F.col("_parse_error").isNull()).alias("ok")
+    ).first()
+    rows, parsed = (row["rows"], row["ok"]) if row else (0, 0)
+    return rows, (parsed / rows if rows else None)
+
+
 def pipeline_rows(config: Config) -> list[tuple[Any, ...]]:
     """etl_pipelines rows: the pipelines file's entries for config.env, then the running one."""
     path = pipelines_file()
@@ -123,9 +134,13 @@ def gather(
         path = config.lake_path(*name.split("/"))
         if name not in versions and not DeltaTable.isDeltaTable(spark, path):
             return None  # named by the ledger, gone since
-        count = read_version(spark, path, version).count()
+        table_df = read_version(spark, path, version)
         score = latest[name]["data_quality_score"] if name in latest else None
         layer = name.split("/")[0]
+        if layer == "bronze" and "_parse_error" in table_df.columns:
+            count, score = _bronze_quality(table_df)
+        else:
+            count = table_df.count()
         return (name, layer, path, version, count, score, _commit_time(spark, path, version))
 
     registry = [row for row in for_each(registry_row, due) if row is not None]

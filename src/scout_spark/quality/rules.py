@@ -15,7 +15,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.config.loader import conf_dir
-from scout_spark.errors import ConfigError
+from scout_spark.errors import ConfigError, error_line
 
 SEVERITIES = ("warn", "quarantine", "fail")
 DATASETS = ("transactions", "items", "customers", "stores")
@@ -136,19 +136,12 @@ def load_quality_rules(path: str | Path | None = None) -> QualityRules:
     )
 
 
-def _first_line(exc: Exception) -> str:
-    for line in str(exc).strip().splitlines():
-        if line.strip():
-            return line.strip()[:300]
-    return type(exc).__name__
-
-
 def _check_rule(rules: QualityRules, dataset: str, rule: QualityRule, input_df: DataFrame) -> None:
     where = f"{rules.source}: {dataset} rule '{rule.name}'"
     try:
         data_type = input_df.withColumn("_rule", F.expr(rule.expression)).schema["_rule"].dataType
     except Exception as exc:
-        raise ConfigError(f"{where}: invalid SQL: {_first_line(exc)}") from None
+        raise ConfigError(f"{where}: invalid SQL: {error_line(exc, limit=300)}") from None
     if not isinstance(data_type, T.BooleanType):
         raise ConfigError(f"{where}: expression must be boolean, not {data_type.simpleString()}")
 

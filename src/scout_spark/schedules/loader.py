@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from scout_spark.config.isolation import location
 from scout_spark.config.loader import conf_dir
 from scout_spark.config.model import ENVS
 from scout_spark.errors import ConfigError
@@ -80,8 +81,12 @@ def _section(cls: type, data: Any, key: str, origin: str) -> Any:
 
 
 def _bucket(uri: str) -> str | None:
-    parsed = urlparse(uri)
-    return parsed.netloc if parsed.scheme in ("s3", "s3a", "s3n") and parsed.netloc else None
+    """The normalised bucket of an object-store URI (config.isolation); None otherwise."""
+    try:
+        found = location(uri)
+    except ValueError:
+        return None
+    return found.store if found.is_bucket else None
 
 
 def _data_buckets(directory: Path) -> dict[str, set[str]]:
