@@ -17,7 +17,7 @@ from pyspark.sql import SparkSession
 
 from scout_spark.bench.chaos_state import World, copy_world, world
 from scout_spark.cli.args import base_parser
-from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, run_stages
+from scout_spark.cli.pipeline import parser, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.rollback import roll_back
 from scout_spark.cli.runner import EXIT_OK, run_stage
@@ -107,7 +107,7 @@ def prepare(
     run 2 goes no further than the last of them needs."""
     landing, last_day = generate_landing(folder, size)
     current = world(base, folder / "running", landing)
-    _run(spark, current.config, list(PIPELINE_ORDER), RUN1)
+    _run(spark, current.config, list(PIPELINE_STAGES), RUN1)
     land(landing, last_day)
     before: dict[str, World] = {}
     needed = PIPELINE_STAGES if set(stages) & set(AFTER_RUN2) else stages
