@@ -3,8 +3,9 @@ multisets of rows both ways: rows lost, rows duplicated, rows extra, per table.
 
 Columns that name or time the run (run ids, ingestion and publish instants, Delta
 versions, durations) differ between any two runs and are left out of the rows. Tables
-that record runs rather than data (the ledger, etl_monitoring, the publish log) rightly
-hold a killed run's rows too: they are listed, with their counts, but not compared.
+that record runs rather than data (the ledger, monitor results, etl_monitoring, the
+publish log) rightly hold a killed run's rows too: they are listed, with their counts,
+but not compared.
 """
 
 import math
@@ -34,7 +35,10 @@ VOLATILE = frozenset(
 )  # fmt: skip
 # updated_at is data in the lake (the source's correction time); here it is the run's.
 VOLATILE_IN = {"pg:etl_pipelines": frozenset({"updated_at"})}
-RUN_RECORDS = frozenset({"_ops/run_ledger", "pg:etl_monitoring", "pg:publish_log"})
+# As ops/rollback.py's NEVER_ROLLED_BACK: records of what happened, written by every run.
+RUN_RECORDS = frozenset(
+    {"_ops/run_ledger", "platinum/run_monitors", "pg:etl_monitoring", "pg:publish_log"}
+)
 FLOAT_DIGITS = 9  # sums of doubles in another order differ in the last bits only
 
 
