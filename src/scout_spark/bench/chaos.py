@@ -20,7 +20,14 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from scout_spark.bench import chaos_concurrent as two
-from scout_spark.bench.chaos_prepare import STAGES, LandingSize, Prepared, load, prepare
+from scout_spark.bench.chaos_prepare import (
+    STAGES,
+    LandingSize,
+    Prepared,
+    drop_prepared,
+    load,
+    prepare,
+)
 from scout_spark.bench.chaos_report import (
     HEADER,
     render,
@@ -125,6 +132,8 @@ def run_chaos(spark: SparkSession, base: Config, work: Path, args: argparse.Name
         spark, base, prepared.landing, work / "two-runs", args.keep
     )  # fmt: skip
     rows += [two_runs_row(r) for r in concurrent]
+    if args.work is None and not args.keep:
+        drop_prepared(prepared)
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,

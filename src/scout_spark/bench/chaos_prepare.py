@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.chaos_state import World, copy_world, world
+from scout_spark.bench.chaos_state import World, copy_world, drop_world, world
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.pipeline import parser, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
@@ -147,3 +147,9 @@ def load(base: Config, folder: Path) -> Prepared | None:
     }
     running, schema = manifest["running"]
     return Prepared(landing, before, world(base, Path(running), landing, schema=schema))
+
+
+def drop_prepared(prepared: Prepared) -> None:
+    """Remove every prepared state's lake folder and Postgres schema."""
+    for item in {w.folder: w for w in [*prepared.before.values(), prepared.running]}.values():
+        drop_world(item)
