@@ -39,6 +39,7 @@ VOLATILE_IN = {"pg:etl_pipelines": frozenset({"updated_at"})}
 RUN_RECORDS = frozenset(
     {"_ops/run_ledger", "platinum/run_monitors", "pg:etl_monitoring", "pg:publish_log"}
 )
+LAKE = "<lake>"  # each run has a lake of its own: locations in it compare relative to it
 FLOAT_DIGITS = 9  # sums of doubles in another order differ in the last bits only
 
 
@@ -83,10 +84,22 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def multiset(columns: list[str], rows: Iterable[Iterable[Any]], table: str = "") -> Counter:
+def _relative(value: Any, lake_root: str) -> Any:
+    """A location under this run's lake root, as one under any lake root."""
+    if lake_root and isinstance(value, str) and value.startswith(lake_root):
+        return LAKE + value[len(lake_root) :]
+    return value
+
+
+def multiset(
+    columns: list[str], rows: Iterable[Iterable[Any]], table: str = "", lake_root: str = ""
+) -> Counter:
+    """Rows without their volatile columns, locations made relative to `lake_root`."""
     volatile = VOLATILE | VOLATILE_IN.get(table, frozenset())
     keep = [i for i, c in enumerate(columns) if c not in volatile]
-    return Counter(tuple(_canonical(row[i]) for i in keep) for row in map(list, rows))
+    return Counter(
+        tuple(_canonical(_relative(row[i], lake_root)) for i in keep) for row in map(list, rows)
+    )
 
 
 def delta_tables(root: Path) -> dict[str, Path]:
@@ -110,21 +123,21 @@ def s3_delta_tables(s3: Any, bucket: str, prefix: str) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def lake_rows(spark: SparkSession, path: str) -> Counter:
+def lake_rows(spark: SparkSession, path: str, lake_root: str = "") -> Counter:
     """The current version's rows of one Delta table (small tables: collected here)."""
     df = spark.read.format("delta").load(path)
-    return multiset(df.columns, df.collect())
+    return multiset(df.columns, df.collect(), lake_root=lake_root)
 
 
-def lake_state(spark: SparkSession, tables: dict[str, Any]) -> dict[str, Counter]:
+def lake_state(spark: SparkSession, tables: dict[str, Any], lake_root: str) -> dict[str, Counter]:
     """Every table's rows, several tables at once (small reads: their latencies overlap)."""
-    rows = for_each(lambda path: lake_rows(spark, str(path)), tables.values())
+    rows = for_each(lambda path: lake_rows(spark, str(path), lake_root), tables.values())
     return dict(zip(tables, rows, strict=True))
 
 
 def dashboard_rows(config: Config) -> dict[str, Counter]:
     """Every table of the config's Postgres schema (but the migration record), as rows."""
-    schema = config.postgres.schema
+    schema, lake_root = config.postgres.schema, config.lake.root.rstrip("/")
     found: dict[str, Counter] = {}
     with connect(config.postgres, autocommit=True, purpose="chaos-compare") as conn:
         names = conn.execute(
@@ -137,7 +150,7 @@ def dashboard_rows(config: Config) -> dict[str, Counter]:
                 continue
             cursor = conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(schema, name)))
             columns = [d.name for d in cursor.description or []]
-            found[f"pg:{name}"] = multiset(columns, cursor.fetchall(), f"pg:{name}")
+            found[f"pg:{name}"] = multiset(columns, cursor.fetchall(), f"pg:{name}", lake_root)
     return found
 
 

@@ -102,5 +102,6 @@ def two_runs_s3(
     s3.create_bucket(Bucket=bucket)
     where = world(base, folder, landing, lake_root=f"s3a://{bucket}/lake/")
     twins = _twins(where, folder)
-    state = lake_state(spark, s3_delta_tables(s3, bucket, "lake/")) | dashboard_rows(where.config)
+    tables = s3_delta_tables(s3, bucket, "lake/")
+    state = lake_state(spark, tables, f"s3a://{bucket}/lake") | dashboard_rows(where.config)
     return TwoRuns("s3", twins, compare(reference, state))

@@ -108,7 +108,8 @@ def submit(
 
 def state_of(spark: SparkSession, where: World) -> dict[str, Counter]:
     """Every lake table and every dashboard table of a world, as multisets of rows."""
-    return lake_state(spark, delta_tables(where.lake)) | dashboard_rows(where.config)
+    root = where.config.lake.root.rstrip("/")
+    return lake_state(spark, delta_tables(where.lake), root) | dashboard_rows(where.config)
 
 
 @dataclass(frozen=True)
