@@ -124,10 +124,11 @@ def copy_schema(source: Config, target: Config) -> None:
 
 
 def drop_world(item: World) -> None:
-    """Remove a world's lake folder and its Postgres schema (only chaos_* schemas)."""
+    """Remove a world's lake and its Postgres schema (only chaos_* schemas); its run logs
+    stay, for the trials that differ."""
     schema = item.config.postgres.schema
     if not schema.startswith(SCHEMA_PREFIX):
         raise ValueError(f"refusing to drop schema {schema}: not a chaos schema")
     with connect(item.config.postgres, autocommit=True, purpose="chaos-drop") as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
-    shutil.rmtree(item.folder, ignore_errors=True)
+    shutil.rmtree(item.lake, ignore_errors=True)
