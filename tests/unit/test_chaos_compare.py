@@ -1,0 +1,76 @@
+"""The chaos run's comparison: rows as multisets both ways, run columns left out."""
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from scout_spark.bench.chaos_compare import compare, delta_tables, diff, multiset
+
+COLUMNS = ["transaction_id", "total_amount", "_run_id", "_ingested_at"]
+
+
+def _rows(*rows: tuple) -> Counter:
+    return multiset(COLUMNS, rows, "bronze/transactions")
+
+
+def test_rows_of_other_runs_compare_equal() -> None:
+    reference = _rows(("T1", Decimal("1.00"), "run-a", "10:00"), ("T2", Decimal("2.00"), "a", 1))
+    rerun = _rows(("T2", Decimal("2.00"), "run-b", "11:00"), ("T1", Decimal("1.00"), "b", 2))
+    assert diff(reference, rerun).equal
+
+
+def test_lost_duplicated_and_extra_rows_are_counted_apart() -> None:
+    reference = _rows(("T1", 1, "a", 0), ("T2", 2, "a", 0), ("T3", 3, "a", 0))
+    state = _rows(("T1", 1, "b", 0), ("T1", 1, "b", 0), ("T1", 1, "c", 0), ("T9", 9, "b", 0))
+    result = diff(reference, state)
+    assert (result.lost, result.duplicated, result.extra) == (2, 2, 1)
+    assert not result.equal
+
+
+def test_a_row_kept_twice_in_the_reference_and_once_in_the_run_is_lost() -> None:
+    result = diff(_rows(("T1", 1, "a", 0), ("T1", 1, "a", 0)), _rows(("T1", 1, "b", 0)))
+    assert (result.lost, result.duplicated, result.extra) == (1, 0, 0)
+
+
+def test_updated_at_is_data_in_the_lake_but_the_run_time_in_etl_pipelines() -> None:
+    columns = ["name", "updated_at"]
+    lake = [multiset(columns, [("x", t)], "silver/customers") for t in (1, 2)]
+    pg = [multiset(columns, [("x", t)], "pg:etl_pipelines") for t in (1, 2)]
+    assert not diff(*lake).equal
+    assert diff(*pg).equal
+
+
+def test_maps_compare_regardless_of_order_and_doubles_to_nine_digits() -> None:
+    columns = ["metrics", "share"]
+    left = multiset(columns, [({"a": 1, "b": 2}, 0.1 + 0.2)])
+    right = multiset(columns, [({"b": 2, "a": 1}, 0.3)])
+    assert diff(left, right).equal
+
+
+def test_run_records_are_listed_not_compared_and_a_missing_table_is_empty() -> None:
+    reference = {"_ops/run_ledger": Counter({("x",): 1}), "gold/t": Counter({("y",): 1})}
+    state = {"_ops/run_ledger": Counter({("x",): 1, ("killed",): 1})}
+    result = compare(reference, state)
+    assert result.tables["_ops/run_ledger"].equal
+    assert result.tables["gold/t"].lost == 1
+    assert list(result.differing()) == ["gold/t"]
+
+
+def test_delta_tables_are_found_by_their_log_at_any_depth(tmp_path: Path) -> None:
+    for table in ("silver/transactions", "bronze/_state/items_files", "_ops/run_ledger"):
+        (tmp_path / table / "_delta_log").mkdir(parents=True)
+    (tmp_path / "_ops" / "locks").mkdir()
+    assert list(delta_tables(tmp_path)) == [
+        "_ops/run_ledger",
+        "bronze/_state/items_files",
+        "silver/transactions",
+    ]
+
+
+def test_locations_compare_relative_to_each_runs_own_lake() -> None:
+    columns = ["table_name", "location"]
+    reference = multiset(columns, [("gold/t", "file:///a/lake/gold/t")], "", "file:///a/lake")
+    trial = multiset(columns, [("gold/t", "file:///b/lake/gold/t")], "", "file:///b/lake")
+    elsewhere = multiset(columns, [("gold/t", "file:///c/lake/gold/t")], "", "file:///b/lake")
+    assert diff(reference, trial).equal
+    assert not diff(reference, elsewhere).equal
