@@ -18,6 +18,7 @@ from pyspark.sql import types as T
 
 from scout_spark.sources.discovery import SourceFile
 from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.json_keys import key_columns
 
 CORRUPT = "_corrupt_record"
 _GLOB_CHARS = re.compile(r"([\[\]{}*?\\])")
@@ -124,9 +125,13 @@ def read_csv(
     frames = []
     for header, paths in by_header.items():
         labels = next(csv.reader([header]))
-        # Fields by position: the header's names may repeat or differ only in case.
-        positions = [f"_c{i}" for i in range(len(labels))]
-        schema = T.StructType([T.StructField(n, T.StringType()) for n in [*positions, CORRUPT]])
+        # Spark fields take the header's names (Spark warns per file when they differ), by
+        # position when names repeat or differ only in case: a schema cannot hold those.
+        is_plain = len({n.lower() for n in labels}) == len(labels) and all(
+            n and "`" not in n for n in labels
+        )
+        fields = labels if is_plain else [f"_c{i}" for i in range(len(labels))]
+        schema = T.StructType([T.StructField(n, T.StringType()) for n in [*fields, CORRUPT]])
         raw_df = (
             spark.read.schema(schema)
             .option("header", True)
@@ -136,38 +141,40 @@ def read_csv(
             .option("nullValue", "\u0000")  # keep "" as delivered (Spark reads it as null)
             .csv(paths)
         )
-        record = F.to_json(
-            F.struct(*[_c(p).alias(n) for p, n in zip(positions, labels, strict=True)])
-        )
+        record = F.to_json(F.struct(*[_c(p).alias(n) for p, n in zip(fields, labels, strict=True)]))
         error = F.when(
             F.col(CORRUPT).isNotNull(),
             F.lit(f"CSV row does not match its header of {len(labels)} fields"),
         )
-        frames.append(_finish(raw_df, positions, labels, F.coalesce(F.col(CORRUPT), record), error))
+        frames.append(_finish(raw_df, fields, labels, F.coalesce(F.col(CORRUPT), record), error))
     return BatchRead(frames, rejected)
 
 
 def read_json(spark: SparkSession, files: list[SourceFile]) -> list[DataFrame]:
-    """JSON Lines as text: each object's keys (case kept) become columns, a bad line stays raw."""
+    """JSON Lines as text: each object's keys become columns (json_keys), a bad line stays raw."""
     lines_df = (
         spark.read.text([literal_path(f.path) for f in files])
         .select(F.regexp_replace("value", "^\ufeff", "").alias("line"), "_metadata")
         .where(F.trim(F.col("line")) != "")
         .withColumn("_object", F.from_json("line", _TEXT_MAP))
     )
-    keys = sorted(
-        r[0] for r in lines_df.select(F.explode(F.map_keys("_object"))).distinct().collect()
-    )
-    positions = [f"_k{i}" for i in range(len(keys))]
+    key_sets = [
+        r[0]
+        for r in lines_df.select(F.array_sort(F.map_keys("_object"))).distinct().collect()
+        if r[0] is not None
+    ]
+    columns = key_columns(F.col("_object"), key_sets, sanitize)
+    positions = [f"_k{i}" for i in range(len(columns))]
     text_df = lines_df.select(
-        *[F.col("_object").getItem(k).alias(p) for k, p in zip(keys, positions, strict=True)],
+        *[value.alias(p) for (_, value), p in zip(columns, positions, strict=True)],
         "line",
         "_object",
         "_metadata",
     )
     error = F.when(F.col("_object").isNull(), F.lit("line is not valid JSON"))
     utf8_error = F.when(F.col("line").contains("\ufffd"), F.lit("text is not valid UTF-8"))
-    return [_finish(text_df, positions, keys, F.col("line"), F.coalesce(error, utf8_error))]
+    labels = [label for label, _ in columns]
+    return [_finish(text_df, positions, labels, F.col("line"), F.coalesce(error, utf8_error))]
 
 
 def read_typed(spark: SparkSession, fmt: str, files: list[SourceFile]) -> list[DataFrame]:
