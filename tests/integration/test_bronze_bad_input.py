@@ -114,6 +114,10 @@ def test_kept_text_keeps_every_value(corpus: CorpusRun) -> None:
     bom = corpus.rows["bom.csv"] + corpus.rows["bom.jsonl"]
     assert sorted(r["transaction_id"] for r in bom) == [f"B{f}-{i}" for f in "CJ" for i in range(3)]
     assert {(r["note"], r["note_2"]) for r in corpus.rows["dup.csv"]} == {("n1", "n2")}
+    # Keys differing in case across files share a column; within one object both are kept.
+    upper = corpus.rows["upper.jsonl"]
+    assert sorted(r["transaction_id"] for r in upper) == ["UC-0", "UC-1", "UC-2"]
+    assert "transaction_id_2" not in upper[0].asDict()
     for name in ("case.csv", "case.jsonl"):  # delivered (csv) or sorted (json) key order
         assert {(r["memo"], r["memo_2"]) for r in corpus.rows[name]} == {("m1", "m2")}
     amounts = {r["total_amount"] for r in corpus.rows["amount_text.parquet"]}
@@ -123,6 +127,16 @@ def test_kept_text_keeps_every_value(corpus: CorpusRun) -> None:
         for n in ("drift_int.parquet", "drift_text.parquet")
         for r in corpus.rows[n]
     } == {"7", "seven"}
+    assert {r["total_amount"] for r in corpus.rows["amounts.parquet"]} == {
+        "-5.00",
+        "999999999999.99",
+    }
+    assert {r["timestamp"] for r in corpus.rows["times.jsonl"]} == {
+        "half past ten",
+        "2999-01-01T00:00:00Z",
+    }
+    assert {r["transaction_id"] for r in corpus.rows["no_id.csv"]} == {None}  # unquoted empty
+    assert [(r["n"], r["n_2"]) for r in corpus.rows["dup.jsonl"]] == [("1", "2")]
     assert {len(r["note"]) for r in corpus.rows["long.csv"] + corpus.rows["long.jsonl"]} == {
         1 << 20
     }
