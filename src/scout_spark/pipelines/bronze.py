@@ -15,6 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
+from scout_spark.cli.errors import describe_error, redact
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
@@ -27,8 +28,8 @@ from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
 from scout_spark.sources.hadoop_fs import HadoopFs
-from scout_spark.sources.preflight import rejection_reason
-from scout_spark.sources.readers import read_files, unreadable_files
+from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
+from scout_spark.sources.readers import read_files
 
 DATASETS = tuple(SCHEMAS)
 
@@ -62,16 +63,21 @@ def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> Dat
 
 
 MAX_ATTEMPTS = 3
+MAX_REASONS_IN_RECORD = 20
+MAX_REASON_CHARS = 400
 
 
 def _write_batch(
     ctx: RunContext, fs: HadoopFs, dataset: str, batch_id: int, files: list[SourceFile]
-) -> dict[str, int]:
-    """Append the files' rows (idempotent per batch id); return rows per file."""
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Append the files' rows (idempotent per batch id); rows per file and files rejected."""
     spark = ctx.spark
+    read = read_files(spark, fs, files, columns=[f.name for f in SCHEMAS[dataset].fields])
+    if not read.frames:
+        return {}, read.rejected
     bronze_df = select_bronze(
         with_lineage(
-            read_files(spark, fs, files),
+            read.frames[0],
             files_df=_files_df(spark, fs, files),
             ingested_at=ctx.who.started_at,
             run_id=ctx.who.run_id,
@@ -86,28 +92,52 @@ def _write_batch(
             spark, bronze_target(ctx.config, dataset), bronze_df,
             txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
         )  # fmt: skip
-        return counts
+        return counts, read.rejected
     finally:
         bronze_df.unpersist()
 
 
+def _isolate(
+    ctx: RunContext, fs: HadoopFs, dataset: str, files: list[SourceFile]
+) -> dict[str, str]:
+    """The batch's bad files with one-line reasons; a storage failure is raised, not blamed."""
+    columns = [f.name for f in SCHEMAS[dataset].fields]
+    reasons: dict[str, str] = {}
+    for path, problem in unreadable_files(ctx.spark, fs, files, columns=columns).items():
+        if isinstance(problem, str):
+            reasons[path] = problem
+            continue
+        if describe_error(problem, ctx.config).startswith("cannot reach storage"):
+            raise problem
+        file_format = next(f.format for f in files if f.path == path)
+        reason = f"cannot read {file_format} file: {failure_text(problem)}"
+        reasons[path] = redact(reason, ctx.config)[:MAX_REASON_CHARS]  # redact, then cut
+    return reasons
+
+
 def _ingest(ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch) -> list[FileOutcome]:
-    """Reject unreadable files, write the rest; a read failure isolates the bad file."""
-    reasons = {f.path: r for f in batch.files if (r := rejection_reason(fs, f))}
+    """Reject files gone or unreadable, write the rest; a failed write isolates the bad files."""
+    reasons = {
+        f.path: r for f in batch.files if (r := early_reason(fs, f, is_replay=batch.replayed))
+    }
     counts: dict[str, int] = {}
     for _attempt in range(MAX_ATTEMPTS):
         readable = [f for f in batch.files if f.path not in reasons]
         if not readable:
             break
         try:
-            counts = _write_batch(ctx, fs, dataset, batch.batch_id, readable)
+            counts, rejected = _write_batch(ctx, fs, dataset, batch.batch_id, readable)
+            reasons.update(rejected)
             break
         except ScoutError:
             raise
-        except Exception:
-            newly_bad = unreadable_files(ctx.spark, readable)
+        except Exception as exc:
+            newly_bad = _isolate(ctx, fs, dataset, readable)
             if not newly_bad:
-                raise
+                raise ScoutError(
+                    f"bronze {dataset}: batch {batch.batch_id} fails to write though each of "
+                    f"its files reads alone: {describe_error(exc, ctx.config)}"
+                ) from exc
             reasons.update(newly_bad)
     else:
         raise ScoutError(f"bronze {dataset}: batch {batch.batch_id} still fails to read")
@@ -182,6 +212,10 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     metrics.update(
         files_ingested=str(len(outcomes) - len(rejected)), files_rejected=str(len(rejected))
     )
+    if rejected:  # the run's record names them too, not only the rejected-files table
+        shown = [f"{o.file.path}: {o.reason}" for o in rejected[:MAX_REASONS_IN_RECORD]]
+        more = len(rejected) - len(shown)
+        metrics["rejected"] = "; ".join([*shown, *([f"and {more} more"] if more else [])])
     return StageResult(
         records_read=rows,
         records_written=rows,

@@ -65,6 +65,15 @@ class HadoopFs:
         finally:
             stream.close()
 
+    def status(self, path: str) -> FileEntry | None:
+        """The file's current entry, or None when it is gone."""
+        try:
+            return self._entry(self._fs.getFileStatus(self._path(path)))
+        except Exception as exc:
+            if "java.io.FileNotFoundException" in str(exc):
+                return None
+            raise
+
     def exists(self, path: str) -> bool:
         return bool(self._fs.exists(self._path(path)))
 

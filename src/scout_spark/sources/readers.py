@@ -1,12 +1,15 @@
 """Read landed files of any format into one text-typed shape, keeping bad rows as raw text.
 
-Every reader returns the source's columns as strings (sanitised names) plus `_raw_record`,
-`_parse_error`, `_file_uri` (joins to the file's lineage) and `_read_order` (file order).
+Every reader returns the source's columns as strings (sanitised names, a repeated name
+suffixed) plus `_raw_record`, `_parse_error`, `_file_uri` (joins to the file's lineage) and
+`_read_order` (file order). A CSV without a header line is rejected with its reason.
 """
 
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from functools import reduce
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -15,12 +18,22 @@ from pyspark.sql import types as T
 
 from scout_spark.sources.discovery import SourceFile
 from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.json_keys import key_columns
 
 CORRUPT = "_corrupt_record"
 _GLOB_CHARS = re.compile(r"([\[\]{}*?\\])")
 _NOT_NAME = re.compile(r"[^a-z0-9_]+")
 INSTANT_TEXT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"
 LOCAL_TEXT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS"
+_TEXT_MAP = T.MapType(T.StringType(), T.StringType())
+
+
+@dataclass(frozen=True)
+class BatchRead:
+    """Frames of the rows read (one after `read_files`) and the files rejected, with reasons."""
+
+    frames: list[DataFrame]
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 def sanitize(name: str, position: int) -> str:
@@ -51,34 +64,74 @@ def _c(name: str) -> Column:
     return F.col(f"`{name}`")
 
 
-def _has_bad_utf8(names: list[str]) -> Column:
-    checks = [F.coalesce(_c(n).contains("\ufffd"), F.lit(False)) for n in names]
-    return F.greatest(*checks) if len(checks) > 1 else checks[0]
+def unique_names(labels: Sequence[str]) -> list[str]:
+    """Sanitised names, made unique: a repeated or case-colliding name gets a suffix (_2)."""
+    taken: set[str] = set()
+    names = []
+    for i, label in enumerate(labels):
+        base = name = sanitize(label, i)
+        suffix = 2
+        while name in taken:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        taken.add(name)
+        names.append(name)
+    return names
 
 
-def _finish(df: DataFrame, names: list[str], parse_error: Column) -> DataFrame:
-    """Rename to sanitised names, add the record as JSON text and the lineage handles."""
-    renamed = {n: sanitize(n, i) for i, n in enumerate(names)}
-    utf8_error = F.when(_has_bad_utf8(names), F.lit("text is not valid UTF-8"))
-    record = F.to_json(F.struct(*[_c(n) for n in names]))
+def _has_bad_utf8(columns: list[str]) -> Column:
+    checks = [F.coalesce(_c(n).contains("\ufffd"), F.lit(False)) for n in columns]
+    return F.greatest(*checks) if len(checks) > 1 else checks[0] if checks else F.lit(False)
+
+
+def _finish(
+    df: DataFrame, columns: list[str], labels: list[str], record: Column, parse_error: Column
+) -> DataFrame:
+    """Name `columns` after their delivered `labels`, add the record and the lineage handles."""
+    utf8_error = F.when(_has_bad_utf8(columns), F.lit("text is not valid UTF-8"))
     return df.select(
-        *[_c(n).alias(renamed[n]) for n in names],
-        F.coalesce(F.col(CORRUPT), record).alias("_raw_record"),
+        *[_c(c).alias(n) for c, n in zip(columns, unique_names(labels), strict=True)],
+        record.alias("_raw_record"),
         F.coalesce(parse_error, utf8_error).alias("_parse_error"),
         F.col("_metadata.file_path").alias("_file_uri"),
         F.monotonically_increasing_id().alias("_read_order"),
     )
 
 
-def read_csv(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> list[DataFrame]:
+def header_problem(header: str, columns: Collection[str]) -> str | None:
+    """Why a CSV's first line is not a header naming the dataset's columns, if it is not."""
+    if not header.strip():
+        return "CSV header line is empty"
+    try:
+        names = {sanitize(n, i) for i, n in enumerate(next(csv.reader([header])))}
+    except csv.Error as exc:
+        return f"CSV header line cannot be parsed: {exc}"
+    if columns and not names & set(columns):
+        return "CSV header line is missing (its first line names none of the dataset's columns)"
+    return None
+
+
+def read_csv(
+    spark: SparkSession, fs: HadoopFs, files: list[SourceFile], columns: Collection[str]
+) -> BatchRead:
     """CSV grouped by header line (files may differ: schema drift); malformed rows kept raw."""
     by_header: dict[str, list[str]] = defaultdict(list)
+    rejected: dict[str, str] = {}
     for file in files:
-        by_header[fs.first_line(file.path).lstrip("\ufeff")].append(literal_path(file.path))
+        header = fs.first_line(file.path).lstrip("\ufeff")
+        if reason := header_problem(header, columns):
+            rejected[file.path] = reason
+        else:
+            by_header[header].append(literal_path(file.path))
     frames = []
     for header, paths in by_header.items():
-        names = [n if n else f"_c{i}" for i, n in enumerate(next(csv.reader([header])))]
-        schema = T.StructType([T.StructField(n, T.StringType()) for n in [*names, CORRUPT]])
+        labels = next(csv.reader([header]))
+        # Spark fields take the header's names (Spark warns per file when they differ), by
+        # position when names repeat or differ only in case: a schema cannot hold those.
+        is_plain = len({n.lower() for n in labels}) == len(labels) and all(
+            n and "`" not in n for n in labels
+        )
+        fields = labels if is_plain else [f"_c{i}" for i in range(len(labels))]
+        schema = T.StructType([T.StructField(n, T.StringType()) for n in [*fields, CORRUPT]])
         raw_df = (
             spark.read.schema(schema)
             .option("header", True)
@@ -88,47 +141,58 @@ def read_csv(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> list
             .option("nullValue", "\u0000")  # keep "" as delivered (Spark reads it as null)
             .csv(paths)
         )
+        record = F.to_json(F.struct(*[_c(p).alias(n) for p, n in zip(fields, labels, strict=True)]))
         error = F.when(
             F.col(CORRUPT).isNotNull(),
-            F.lit(f"CSV row does not match its header of {len(names)} fields"),
+            F.lit(f"CSV row does not match its header of {len(labels)} fields"),
         )
-        frames.append(_finish(raw_df, names, error))
-    return frames
+        frames.append(_finish(raw_df, fields, labels, F.coalesce(F.col(CORRUPT), record), error))
+    return BatchRead(frames, rejected)
 
 
 def read_json(spark: SparkSession, files: list[SourceFile]) -> list[DataFrame]:
-    """JSON Lines with values kept as text; a line that is not JSON is kept raw."""
-    raw_df = (
-        spark.read.option("primitivesAsString", True)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT)
-        .json([literal_path(f.path) for f in files])
+    """JSON Lines as text: each object's keys become columns (json_keys), a bad line stays raw."""
+    lines_df = (
+        spark.read.text([literal_path(f.path) for f in files])
+        .select(F.regexp_replace("value", "^\ufeff", "").alias("line"), "_metadata")
+        .where(F.trim(F.col("line")) != "")
+        .withColumn("_object", F.from_json("line", _TEXT_MAP))
     )
-    if CORRUPT not in raw_df.columns:
-        raw_df = raw_df.withColumn(CORRUPT, F.lit(None).cast("string"))
-    names = [f.name for f in raw_df.schema.fields if f.name != CORRUPT]
-    typed = raw_df.select(
-        *[as_text(_c(n), raw_df.schema[n].dataType).alias(n) for n in names],
-        CORRUPT,
+    key_sets = [
+        r[0]
+        for r in lines_df.select(F.array_sort(F.map_keys("_object"))).distinct().collect()
+        if r[0] is not None
+    ]
+    columns = key_columns(F.col("_object"), key_sets, sanitize)
+    positions = [f"_k{i}" for i in range(len(columns))]
+    text_df = lines_df.select(
+        *[value.alias(p) for (_, value), p in zip(columns, positions, strict=True)],
+        "line",
+        "_object",
         "_metadata",
     )
-    error = F.when(F.col(CORRUPT).isNotNull(), F.lit("line is not valid JSON"))
-    return [_finish(typed, names, error)]
+    error = F.when(F.col("_object").isNull(), F.lit("line is not valid JSON"))
+    utf8_error = F.when(F.col("line").contains("\ufffd"), F.lit("text is not valid UTF-8"))
+    labels = [label for label, _ in columns]
+    return [_finish(text_df, positions, labels, F.col("line"), F.coalesce(error, utf8_error))]
 
 
 def read_typed(spark: SparkSession, fmt: str, files: list[SourceFile]) -> list[DataFrame]:
     """Parquet in one read (schemas merged: drift), Avro per file (its schema is per file)."""
-    if fmt == "parquet":
-        raw_df = spark.read.option("mergeSchema", True).parquet(
-            *[literal_path(f.path) for f in files]
-        )
-        return [_typed_as_text(raw_df, F.col("_metadata.file_path"))]
-    return [
-        _typed_as_text(
-            spark.read.format(fmt).load(literal_path(f.path)), F.col("_metadata.file_path")
-        )
-        for f in files
-    ]
+    paths = [literal_path(f.path) for f in files]
+    if fmt != "parquet":
+        return [_typed_as_text(spark.read.format(fmt).load(p)) for p in paths]
+    try:
+        return [_typed_as_text(spark.read.option("mergeSchema", True).parquet(*paths))]
+    except Exception:
+        if len(paths) == 1:
+            raise
+    # A column typed differently across files (string here, decimal there) cannot merge:
+    # read each schema's files together, then union them as text (bronze holds text).
+    by_schema: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_schema[spark.read.parquet(path).schema.json()].append(path)
+    return [_typed_as_text(spark.read.parquet(*group)) for group in by_schema.values()]
 
 
 def read_delta_sources(
@@ -142,16 +206,15 @@ def read_delta_sources(
     return frames
 
 
-def _typed_as_text(raw_df: DataFrame, file_uri: Column) -> DataFrame:
+def _typed_as_text(raw_df: DataFrame, file_uri: Column | None = None) -> DataFrame:
     names = raw_df.columns
     text_df = raw_df.select(
         *[as_text(_c(n), raw_df.schema[n].dataType).alias(n) for n in names],
         F.to_json(F.struct(*[_c(n) for n in names])).alias(CORRUPT),
-        file_uri.alias("_file_uri_in"),
+        (F.col("_metadata.file_path") if file_uri is None else file_uri).alias("_file_uri_in"),
     )
-    renamed = {n: sanitize(n, i) for i, n in enumerate(names)}
     return text_df.select(
-        *[_c(n).alias(renamed[n]) for n in names],
+        *[_c(n).alias(u) for n, u in zip(names, unique_names(names), strict=True)],
         F.col(CORRUPT).alias("_raw_record"),
         F.lit(None).cast("string").alias("_parse_error"),
         F.col("_file_uri_in").alias("_file_uri"),
@@ -159,34 +222,31 @@ def _typed_as_text(raw_df: DataFrame, file_uri: Column) -> DataFrame:
     )
 
 
-def read_files(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
-    """All files of a batch, each by its format's reader, in one frame."""
+def read_files(
+    spark: SparkSession, fs: HadoopFs, files: list[SourceFile], *, columns: Collection[str]
+) -> BatchRead:
+    """All files of a batch, each by its format's reader, in one frame (None: no file left).
+
+    `columns` are the dataset's contract columns: a CSV header must name one of them.
+    """
     by_format: dict[str, list[SourceFile]] = {}
     for file in files:
         by_format.setdefault(str(file.format), []).append(file)
     frames: list[DataFrame] = []
+    rejected: dict[str, str] = {}
     for fmt, group in sorted(by_format.items()):
         if fmt == "csv":
-            frames += read_csv(spark, fs, group)
+            csv_read = read_csv(spark, fs, group, columns)
+            frames += csv_read.frames
+            rejected.update(csv_read.rejected)
         elif fmt == "json":
             frames += read_json(spark, group)
         elif fmt == "delta":
             frames += read_delta_sources(spark, fs, group)
         else:
             frames += read_typed(spark, fmt, group)
-    return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
-
-
-def unreadable_files(spark: SparkSession, files: list[SourceFile]) -> dict[str, str]:
-    """After a failed write: probe typed files one by one to find those Spark cannot read."""
-    bad = {}
-    for file in files:
-        if file.format not in ("parquet", "avro"):
-            continue
-        try:
-            probe_df = spark.read.format(file.format).load(literal_path(file.path))
-            probe_df.write.format("noop").mode("overwrite").save()
-        except Exception as exc:
-            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "unreadable"
-            bad[file.path] = f"cannot read {file.format} file: {first}"
-    return bad
+    if not frames:
+        return BatchRead([], rejected)
+    return BatchRead(
+        [reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)], rejected
+    )
