@@ -4,7 +4,7 @@ import pytest
 
 from scout_spark.cli.pipeline import parser, pipeline_stages, stage_args
 from scout_spark.errors import ScoutError
-from scout_spark.lake.commit_tag import run_tag
+from scout_spark.lake.commit_tag import run_tag, tag_parts, undo_tag
 from scout_spark.ops.rollback import Commit, TableRollback, plan_table
 
 A, B = run_tag("p2-silver"), run_tag("p3-silver")
@@ -35,6 +35,21 @@ def test_plan_table_restores_to_the_version_before_the_runs_first_commit(
 def test_plan_table_covers_every_stage_of_a_pipeline_run() -> None:
     commits = _history(None, A, B)
     assert plan_table("t", commits, {A, B}) == TableRollback("t", 2, 0, ())
+
+
+def test_a_rerun_of_a_killed_rollback_is_not_blocked_by_its_own_restores() -> None:
+    killed = undo_tag("rollback-1", "p2-silver")  # restored this table, then died
+    commits = _history(None, A, killed)
+    assert plan_table("t", commits, {A}, "p2-silver") == TableRollback("t", 2, 0, ())
+    other = undo_tag("rollback-2", "p3-silver")  # a rollback of another run is a later run
+    blocked = plan_table("t", _history(None, A, other), {A}, "p2-silver")
+    assert blocked is not None and blocked.later_runs == ("rollback-2",)
+
+
+def test_a_rollback_can_be_rolled_back_by_its_run_id() -> None:
+    commits = _history(None, A, undo_tag("rollback-1", "p2-silver"))
+    assert tag_parts(commits[2].tag) == (run_tag("rollback-1"), "p2-silver")
+    assert plan_table("t", commits, {run_tag("rollback-1")}) == TableRollback("t", 2, 1, ())
 
 
 def test_pipeline_stages_slices_the_order_and_refuses_a_reversed_range() -> None:

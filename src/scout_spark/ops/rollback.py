@@ -6,8 +6,9 @@ file state, checkpoints) and the commits of a run that failed midway are found t
 table's target is the version before the run's first commit to it: RESTORE brings it back
 as a new commit (a rollback can itself be rolled back); a table the run created is emptied
 (DELETE). Refused when another run committed to a table after this one, unless --force:
-restoring would undo that run as well. The run ledger and the monitor results are never
-rolled back.
+restoring would undo that run as well. The restore commits also name the run they undo,
+so a rollback killed midway is finished by running it again: its own restores are not
+"later runs". The run ledger and the monitor results are never rolled back.
 """
 
 import argparse
@@ -21,9 +22,10 @@ from pyspark.sql import functions as F
 from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.catalog import lake_tables
-from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag
+from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag, tag_parts, undo_commits
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import table_version
+from scout_spark.ops.crash import crash_point
 from scout_spark.ops.ledger import read_ledger
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
@@ -58,16 +60,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def plan_table(name: str, commits: Sequence[Commit], tags: set[str]) -> TableRollback | None:
-    """The rollback of one table from its history; None when the run never committed to it."""
-    ours = [c.version for c in commits if c.tag in tags]
+def plan_table(
+    name: str, commits: Sequence[Commit], tags: set[str], target: str | None = None
+) -> TableRollback | None:
+    """The rollback of one table from its history; None when the run never committed to it.
+
+    Restores of an earlier rollback of the same `target` are not later runs: restoring
+    again to the same version finishes (or repeats) that rollback.
+    """
+    runs = [(c.version, *tag_parts(c.tag)) for c in commits]
+    ours = [version for version, own, _ in runs if own in tags]
     if not ours:
         return None
     first = min(ours)
     later = {
-        (c.tag or "")[len(TAG_PREFIX) :] or "an untagged writer"
-        for c in commits
-        if c.version > first and c.tag not in tags
+        (own or "")[len(TAG_PREFIX) :] or "an untagged writer"
+        for version, own, undone in runs
+        if version > first and own not in tags and (target is None or undone != target)
     }
     current = max(c.version for c in commits)
     return TableRollback(name, current, first - 1 if first > 0 else None, tuple(sorted(later)))
@@ -92,6 +101,7 @@ def _roll_back(spark: SparkSession, path: str, plan: TableRollback) -> TableVers
         table.delete()
     else:
         table.restoreToVersion(plan.restore_to)
+    crash_point("rollback.after_table")
     return TableVersions(plan.current, table_version(spark, path))
 
 
@@ -108,10 +118,11 @@ def run_rollback(ctx: RunContext) -> StageResult:
         plans = [
             plan
             for name, commits in zip(tables, histories, strict=True)
-            if (plan := plan_table(name, commits, tags)) is not None
+            if (plan := plan_table(name, commits, tags, target)) is not None
         ]
         _check(target, plans, force=ctx.args.force)
-        restored = for_each(lambda p: _roll_back(spark, tables[p.name], p), plans)
+        with undo_commits(spark, ctx.who.run_id, target):
+            restored = for_each(lambda p: _roll_back(spark, tables[p.name], p), plans)
     targets = {p.name: "emptied" if p.restore_to is None else f"v{p.restore_to}" for p in plans}
     return StageResult(
         tables=dict(zip(targets, restored, strict=True)),

@@ -181,7 +181,7 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
     if snapshot.pending_batch is not None:
         return Batch(snapshot.pending_batch, snapshot.pending_files, replayed=True), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
-    return Batch(snapshot.last_batch + 1, new, replayed=False), found
+    return Batch(snapshot.next_batch, new, replayed=False), found
 
 
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:

@@ -4,7 +4,9 @@ Silver tables are read pinned at their current versions. Their change feed since
 versions the last run consumed (the `_ops/checkpoints` table, consumer `gold`) says which
 sales dates the changes touch (layers.gold_changes); those dates are rebuilt from the
 pinned silver snapshot and replaced in every gold table, then the checkpoint moves on.
-A crash before the checkpoint moves only means the next run restates the same dates.
+A crash before the checkpoint moves only means the next run restates the same dates; the
+rebuild is marked unfinished meanwhile (ops/unfinished.py), so publish pins no half-built
+gold and the next run restates the dead run's dates too, whatever its mode.
 """
 
 import argparse
@@ -42,7 +44,9 @@ from scout_spark.layers.gold_transactions import (
     filter_items_without_transaction,
 )
 from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
+from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.schemas import (
     SILVER_CUSTOMERS_SCHEMA,
     SILVER_ITEMS_SCHEMA,
@@ -50,6 +54,7 @@ from scout_spark.schemas import (
     SILVER_TRANSACTIONS_SCHEMA,
 )
 
+WRITER = "gold"  # its rebuilds are marked (ops/unfinished.py)
 SILVER_SCHEMAS = {
     "silver/transactions": SILVER_TRANSACTIONS_SCHEMA,
     "silver/items": SILVER_ITEMS_SCHEMA,
@@ -195,6 +200,7 @@ def _restate(
             written[name] = overwrite(spark, target, df)
         else:
             written[name] = replace_dates(spark, target, df, dates)
+        crash_point("gold.after_table")
         written_df = read_version(spark, target.path, written[name].after)
         return written_df if dates is None else written_df.filter(F.col("sales_date").isin(dates))
 
@@ -240,6 +246,10 @@ def run_gold(ctx: RunContext) -> StageResult:
             return StageResult(status="skipped", summary="silver/transactions does not exist yet")
         done = read_checkpoints(spark, config, "gold")
         mode, dates, why = _plan(ctx, versions, done)
+        left = unfinished(spark, config, WRITER)
+        if left is not None:  # a killed run's half-rebuilt dates are rebuilt now
+            dates = with_unfinished(dates, left)
+            why += f"; run {left.run_id} did not finish"
         metrics = {"mode": mode, "reason": why}
         if dates == []:
             if any(done.get(name) != version for name, version in versions.items()):
@@ -249,11 +259,13 @@ def run_gold(ctx: RunContext) -> StageResult:
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"nothing to restate: {why}"
             )
+        mark_started(ctx, WRITER, dates)
         written = _restate(ctx, versions, dates, lock)
         metrics["items_without_transaction"] = str(_items_left_out(ctx, versions))
         if mode != "date_range":  # a backfill consumes no changes: the next run still sees them
             lock.check()
             save_checkpoints(ctx, "gold", versions)
+        mark_finished(ctx, WRITER)
     targets = gold_targets(config)
     counts = {name: rows_written(spark, targets[name].path, v) for name, v in written.items()}
     scope = "every date" if dates is None else f"{len(dates)} dates ({dates[0]}..{dates[-1]})"

@@ -28,12 +28,14 @@ from scout_spark.layers.platinum_customer_features import build_customer_feature
 from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
 from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.pipelines.gold import read_pinned, requested_dates, table_path
 
 DAILY_STORE_SALES = "gold/daily_store_sales"
 GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")
 FEATURE_SOURCES = ("gold/transactions", "gold/transaction_items", "silver/customers")
 SOURCES = (*GOLD_SOURCES, "silver/customers")
+WRITER = "platinum"  # its two-table writes are marked (ops/unfinished.py)
 
 
 def platinum_targets(ctx: RunContext) -> dict[str, DeltaTarget]:
@@ -139,8 +141,14 @@ def run_platinum(ctx: RunContext) -> StageResult:
                 or any(done.get(name) != versions[name] for name in FEATURE_SOURCES)
             )
         )
+        left = unfinished(spark, config, WRITER)
+        if left is not None:  # a killed run's half-written tables are rewritten now
+            monitor_dates, features_due = with_unfinished(monitor_dates, left), True
+            why += f"; run {left.run_id} did not finish"
         written: dict[str, TableVersions] = {}
         read = 0
+        if monitor_dates != [] or features_due:
+            mark_started(ctx, WRITER, monitor_dates)
         if monitor_dates != []:
             lock.check()
             written["platinum/monitors"], n = _write_monitors(
@@ -156,6 +164,8 @@ def run_platinum(ctx: RunContext) -> StageResult:
         if mode != "date_range" and any(done.get(n) != v for n, v in versions.items()):
             lock.check()
             save_checkpoints(ctx, "platinum", versions)
+        if written:
+            mark_finished(ctx, WRITER)
     if not written:
         return StageResult(
             status="skipped", metrics={"mode": mode}, summary=f"nothing to do: {why}"

@@ -6,7 +6,7 @@ from all of bronze), --from-date/--to-date (bronze rows of those _ingest_dates, 
 consumed versions, merged again), --replay-quarantine (unreplayed quarantined rows checked
 with the current rules; passing ones merged into silver once and marked replayed).
 Every dataset is checked before anything is written, so a `fail` rule writes nothing.
-Writes per dataset: quarantine (append idempotent by txn app id + bronze version), silver
+Writes per dataset: quarantine (appends only the _row_ids not already there), silver
 MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the same silver.
 """
 
@@ -159,7 +159,6 @@ def run_silver(ctx: RunContext) -> StageResult:
                     mode,
                     d,
                     checked[d],
-                    version=batches[d].source_version,
                     quarantined=int(counts[d]["rows_quarantined"]),
                     passing=int(counts[d]["rows_passing"]),
                 )

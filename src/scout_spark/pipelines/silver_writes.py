@@ -100,7 +100,7 @@ class DatasetWrite:
 
 
 def _write_quarantine(
-    ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame, version: int | None
+    ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame
 ) -> TableVersions:
     spark = ctx.spark
     target = DeltaTarget(
@@ -114,9 +114,9 @@ def _write_quarantine(
     )
     if mode == "full_refresh":
         return overwrite(spark, target, rows_df)
-    if mode == "incremental" and version is not None:
-        return append(spark, target, rows_df, txn=(f"scout-silver-{dataset}-quarantine", version))
-    # A reprocessed date range meets rows quarantined before: add only the new ones.
+    # Idempotent by content, not by a txn key: a rerun after a crash before the checkpoint
+    # (bronze may have moved since), a reprocessed date range, or a batch re-read after a
+    # rollback (RESTORE keeps txn keys) meets rows quarantined before: add only new _row_ids.
     if table_version(spark, target.path) is not None:
         known_df = read_version(spark, target.path).select("_row_id")
         rows_df = rows_df.join(known_df, on="_row_id", how="left_anti")
@@ -187,7 +187,6 @@ def write_dataset(
     dataset: str,
     checked_df: DataFrame,
     *,
-    version: int | None,
     quarantined: int,
     passing: int,
 ) -> DatasetWrite:
@@ -199,9 +198,7 @@ def write_dataset(
     tables: dict[str, TableVersions] = {}
     rebuild = mode == "full_refresh"
     if mode != "replay" and (quarantined or rebuild):
-        tables[f"silver/{dataset}_quarantine"] = _write_quarantine(
-            ctx, mode, dataset, checked_df, version
-        )
+        tables[f"silver/{dataset}_quarantine"] = _write_quarantine(ctx, mode, dataset, checked_df)
     if not (passing or rebuild):
         return DatasetWrite(tables=tables, metrics=dict(NOTHING_MERGED))
     silver = _write_silver(ctx, mode, dataset, checked_df)

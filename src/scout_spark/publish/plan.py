@@ -17,10 +17,11 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
-from scout_spark.errors import error_line
+from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import read_changes, read_version
+from scout_spark.ops.unfinished import unfinished
 from scout_spark.parallel import for_each
 from scout_spark.publish.tables import (
     PUBLISH_TABLES,
@@ -32,7 +33,8 @@ from scout_spark.publish.tables import (
 
 FULL, SLICES, KEYS, NONE = "full", "slices", "keys", "none"
 DELETED_COLUMN = "_deleted"  # staging flag of keys to delete (keyed tables)
-LAKE_LOCKS = ("gold", "platinum")  # the writers' locks: no half-written run is pinned
+# The writers' locks: no half-written run is pinned, nor a killed run's (ops/unfinished.py).
+LAKE_LOCKS = ("gold", "platinum")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,13 @@ def pin_versions(
         found = for_each(
             lambda n: input_version(spark, args, n, config.lake_path(*n.split("/"))), names
         )
+        as_of = getattr(args, "as_of_version", None) or getattr(args, "as_of_timestamp", None)
+        for writer in () if as_of else LAKE_LOCKS:
+            if (left := unfinished(spark, config, writer)) is not None:
+                raise ScoutError(
+                    f"publish refused: {writer} run {left.run_id} did not finish, so its "
+                    f"tables are half-rebuilt; run {writer} again, then publish"
+                )
         first.check()  # held throughout: no writer of these tables ran while we pinned
         second.check()
     return {name: v for name, v in zip(names, found, strict=True) if v is not None}

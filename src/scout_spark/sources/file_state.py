@@ -4,6 +4,13 @@ A batch is planned (its files recorded) before any data is written, and finished
 a planned batch without a finish is replayed as-is by the next run. Together with Delta
 idempotent writes (txnAppId = table, txnVersion = batch id) a crash at any point neither
 duplicates nor skips a file.
+
+A new batch id is the state table's version + 1 (or the last id + 1, if higher). Delta
+RESTORE keeps a table's txn entries, so an id that only counted the batches left after a
+rollback would equal one already recorded, and its writes would be skipped as done. The
+plan of batch b is committed at a version >= b - 1 before any other write keyed by b. A
+new id is above every id still in the table (last + 1) and every id a rollback removed:
+that RESTORE (or DELETE) is a later commit, so the version is now >= b and the id > b.
 """
 
 from dataclasses import dataclass
@@ -13,7 +20,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from scout_spark.lake.writes import DeltaTarget, append
+from scout_spark.lake.writes import DeltaTarget, append, table_version
 from scout_spark.sources.discovery import SourceFile
 
 FILE_STATE_SCHEMA = T.StructType(
@@ -57,6 +64,7 @@ class StateSnapshot:
     last_batch: int
     pending_batch: int | None
     pending_files: list[SourceFile]
+    next_batch: int  # the id of a new batch: above every id ever used (module docstring)
 
 
 REJECTS_SCHEMA = T.StructType(
@@ -87,12 +95,12 @@ class FileState:
 
     def snapshot(self) -> StateSnapshot:
         """Collect the dataset's file keys (one row per file delivery) to the driver."""
-        from delta.tables import DeltaTable
-
-        if not DeltaTable.isDeltaTable(self.spark, self.target.path):
-            return StateSnapshot(set(), 0, None, [])
+        version = table_version(self.spark, self.target.path)
+        if version is None:
+            return StateSnapshot(set(), 0, None, [], 1)
         rows = (
             self.spark.read.format("delta")
+            .option("versionAsOf", version)
             .load(self.target.path)
             .groupBy("batch_id", "file_path", "file_size", "file_modified_ms", "format")
             .agg(
@@ -113,7 +121,8 @@ class FileState:
             )
             for r in sorted(unfinished, key=lambda r: r["file_path"])
         ]
-        return StateSnapshot(known, last, last if pending else None, pending)
+        next_batch = max(version + 1, last + 1)
+        return StateSnapshot(known, last, last if pending else None, pending, next_batch)
 
     def _append(self, batch_id: int, rows: list[tuple], step: str, run_id: str) -> None:
         now = datetime.now(UTC)
