@@ -12,6 +12,7 @@ from pathlib import Path
 
 from psycopg import sql
 
+from scout_spark.bench.workspace import place_overrides
 from scout_spark.config import Config
 from scout_spark.publish.connection import connect
 from scout_spark.publish.migrate import MIGRATIONS_TABLE, migrate
@@ -39,12 +40,7 @@ class World:
 
     def overrides(self) -> list[str]:
         """The same places as `--set` options of a spark-submit job."""
-        return [
-            f"source.root={self.config.source.root}",
-            f"lake.root={self.config.lake.root}",
-            f"postgres.schema={self.config.postgres.schema}",
-            *RUN_SETTINGS,
-        ]
+        return [*place_overrides(self.config), *RUN_SETTINGS]
 
 
 def new_schema(label: str) -> str:

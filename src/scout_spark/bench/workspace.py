@@ -29,11 +29,16 @@ class Workspace:
 
     def overrides(self) -> list[str]:
         """The same places as `--set` options, for a job run with spark-submit."""
-        return [
-            f"source.root={self.config.source.root}",
-            f"lake.root={self.config.lake.root}",
-            f"postgres.schema={self.config.postgres.schema}",
-        ]
+        return place_overrides(self.config)
+
+
+def place_overrides(config: Config) -> list[str]:
+    """`--set` options pointing a spark-submit job at `config`'s landing, lake and schema."""
+    return [
+        f"source.root={config.source.root}",
+        f"lake.root={config.lake.root}",
+        f"postgres.schema={config.postgres.schema}",
+    ]
 
 
 def workspace(base: Config, folder: Path) -> Workspace:
