@@ -55,6 +55,7 @@ class Batch:
     batch_id: int
     files: list[SourceFile]
     replayed: bool
+    is_planned: bool  # its files are recorded under batch_id in the file-state table
 
 
 def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
@@ -178,10 +179,14 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
     if ctx.run_date is not None:  # a scheduled run for date D takes nothing dated after D
         dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
         found = Discovery(dated, found.waiting)
+    pending = snapshot.pending_files
     if snapshot.pending_batch is not None:
-        return Batch(snapshot.pending_batch, snapshot.pending_files, replayed=True), found
+        # Rows absent while the id's txn may stand (a rolled-back replay): a new id (file_state)
+        if state.has_rows_of(config.lake_path("bronze", dataset), pending):
+            return Batch(snapshot.pending_batch, pending, replayed=True, is_planned=True), found
+        return Batch(snapshot.next_batch, pending, replayed=True, is_planned=False), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
-    return Batch(snapshot.next_batch, new, replayed=False), found
+    return Batch(snapshot.next_batch, new, replayed=False, is_planned=False), found
 
 
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
@@ -198,7 +203,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
             )
         _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
         target = bronze_target(config, dataset)
-        if not batch.replayed:
+        if not batch.is_planned:
             state.plan(batch.batch_id, batch.files, ctx.who.run_id)
         crash_point("bronze.after_plan")
         before = table_version(spark, target.path)
