@@ -56,21 +56,30 @@ def _rows(spark: SparkSession, config: Config, parts: tuple[str, ...]) -> list[s
     return sorted(spark.read.format("delta").load(config.lake_path(*parts)).toJSON().collect())
 
 
+def _landing(config: Config) -> Path:
+    return Path(config.source.root.removeprefix("file://"))
+
+
 def _landed(config: Config) -> set[str]:
-    landing = Path(config.source.root.removeprefix("file://"))
-    return {p.name for p in landing.rglob("*") if p.is_file()}
+    """Paths under the landing zone (every day's file has the same name: not names alone)."""
+    landing = _landing(config)
+    return {str(p.relative_to(landing)) for p in landing.rglob("*") if p.is_file()}
+
+
+def _relative(config: Config, path: str) -> str:
+    return path.split(f"{_landing(config)}/", 1)[-1]
 
 
 def _assert_every_landed_file_once(spark: SparkSession, config: Config) -> None:
     """Bronze holds every landed file's rows exactly once; the state records each file."""
     bronze_df = spark.read.format("delta").load(config.lake_path(*BRONZE))
-    files = {r[0].rsplit("/", 1)[-1] for r in bronze_df.select("_source_file").distinct().collect()}
+    files = {_relative(config, r[0]) for r in bronze_df.select("_source_file").distinct().collect()}
     assert files == _landed(config)
     twice = bronze_df.groupBy("_source_file", "_source_row").count().filter(F.col("count") > 1)
     assert twice.count() == 0
     state_df = spark.read.format("delta").load(config.lake_path(*STATE))
     ingested = state_df.filter(F.col("status") == "ingested").select("file_path").collect()
-    assert {r[0].rsplit("/", 1)[-1] for r in ingested} == _landed(config)
+    assert {_relative(config, r[0]) for r in ingested} == _landed(config)
 
 
 def test_bronze_ingests_again_after_a_rollback_and_a_new_partition(
@@ -127,3 +136,33 @@ def test_a_rollback_killed_between_tables_is_finished_by_running_it_again(
     except ScoutError as exc:
         pytest.fail(f"the rerun of the rollback was refused: {exc}")
     assert {parts: _rows(spark, config, parts) for parts in (BRONZE, STATE)} == before
+
+
+def test_a_replay_rolled_back_lands_its_rows_when_replayed_again(
+    spark: SparkSession, lake_config, generated: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import scout_spark.pipelines.bronze as bronze
+
+    config = lake_config("replay_rolled_back")
+    days = generated[1]
+    _land(generated, config, days[0])
+    _bronze(spark, config)
+    _land(generated, config, days[1])
+
+    def die_after_plan(name: str) -> None:
+        if name == "bronze.after_plan":  # as SCOUT_CRASH_AT=bronze.after_plan
+            raise Killed("killed after planning the batch")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bronze, "crash_point", die_after_plan)
+        with pytest.raises(Killed):
+            invoke(spark, config, "bronze", dataset="transactions")
+    replay = _bronze(spark, config)  # writes the batch under its planned id
+    _assert_every_landed_file_once(spark, config)
+
+    invoke(spark, config, "rollback", target_run=replay)  # the batch is pending again
+    _bronze(spark, config)
+    _assert_every_landed_file_once(spark, config)
+    _bronze(spark, config)  # nothing pending nor new: no second copy
+    _assert_every_landed_file_once(spark, config)

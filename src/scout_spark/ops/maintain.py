@@ -17,6 +17,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.config.model import LayerMaintenance
 from scout_spark.errors import ScoutError
 from scout_spark.lake.catalog import lake_tables
+from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import operation_metrics, table_version
 from scout_spark.ops.results import StageResult, TableVersions
@@ -82,6 +83,11 @@ def _vacuum(spark: SparkSession, path: str, hours: int, *, dry_run: bool) -> dic
     return {"files_deleted": deleted or "0", "retention_hours": str(hours)}
 
 
+def _check(locks: list[TableLock]) -> None:
+    for lock in locks:
+        lock.check()
+
+
 def run_maintain(ctx: RunContext) -> StageResult:
     """OPTIMIZE and VACUUM every table of the selected layers, as configured."""
     spark, args, settings = ctx.spark, ctx.args, ctx.config.maintenance
@@ -95,12 +101,14 @@ def run_maintain(ctx: RunContext) -> StageResult:
     for name, path in tables.items():
         layer = getattr(settings, layer_of(name))
         leaf = name.split("/", 1)[1]
-        with locks_for(spark, ctx.config, [name], ctx.who.run_id):
+        with locks_for(spark, ctx.config, [name], ctx.who.run_id) as locks:
             before = table_version(spark, path)
             done: dict[str, str] = {}
             if layer.optimize and not args.skip_optimize:
+                _check(locks)
                 done |= _optimize(spark, path, layer.zorder.get(leaf))
             if not args.skip_vacuum:
+                _check(locks)
                 with _vacuum_settings(spark):
                     done |= _vacuum(spark, path, hours[layer_of(name)], dry_run=args.dry_run)
             versions[name] = TableVersions(before, table_version(spark, path))

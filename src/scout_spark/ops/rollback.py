@@ -23,6 +23,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag, tag_parts, undo_commits
+from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import table_version
 from scout_spark.ops.crash import crash_point
@@ -95,8 +96,12 @@ def _history(spark: SparkSession, path: str) -> list[Commit]:
     return [Commit(int(r["version"]), r["userMetadata"]) for r in rows]
 
 
-def _roll_back(spark: SparkSession, path: str, plan: TableRollback) -> TableVersions:
+def _roll_back(
+    spark: SparkSession, path: str, plan: TableRollback, locks: list[TableLock]
+) -> TableVersions:
     table = DeltaTable.forPath(spark, path)
+    for lock in locks:
+        lock.check()
     if plan.restore_to is None:
         table.delete()
     else:
@@ -113,7 +118,7 @@ def run_rollback(ctx: RunContext) -> StageResult:
     runs = stage_runs(spark, ctx, target) if table_version(spark, _ledger(ctx)) is not None else []
     tags = {run_tag(r) for r in [target, *runs]}
     tables = {n: p for n, p in lake_tables(spark, ctx.config).items() if n not in NEVER_ROLLED_BACK}
-    with locks_for(spark, ctx.config, tables, ctx.who.run_id):  # no writer runs meanwhile
+    with locks_for(spark, ctx.config, tables, ctx.who.run_id) as locks:  # no writer meanwhile
         histories = for_each(lambda p: _history(spark, p), tables.values())
         plans = [
             plan
@@ -122,7 +127,7 @@ def run_rollback(ctx: RunContext) -> StageResult:
         ]
         _check(target, plans, force=ctx.args.force)
         with undo_commits(spark, ctx.who.run_id, target):
-            restored = for_each(lambda p: _roll_back(spark, tables[p.name], p), plans)
+            restored = for_each(lambda p: _roll_back(spark, tables[p.name], p, locks), plans)
     targets = {p.name: "emptied" if p.restore_to is None else f"v{p.restore_to}" for p in plans}
     return StageResult(
         tables=dict(zip(targets, restored, strict=True)),

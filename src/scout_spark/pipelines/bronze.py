@@ -55,6 +55,7 @@ class Batch:
     batch_id: int
     files: list[SourceFile]
     replayed: bool
+    is_planned: bool  # its files are recorded under batch_id in the file-state table
 
 
 def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
@@ -68,7 +69,12 @@ MAX_REASON_CHARS = 400
 
 
 def _write_batch(
-    ctx: RunContext, fs: HadoopFs, dataset: str, batch_id: int, files: list[SourceFile]
+    ctx: RunContext,
+    fs: HadoopFs,
+    dataset: str,
+    batch_id: int,
+    files: list[SourceFile],
+    lock: TableLock,
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Append the files' rows (idempotent per batch id); rows per file and files rejected."""
     spark = ctx.spark
@@ -88,6 +94,7 @@ def _write_batch(
         counts = {r[0]: r[1] for r in bronze_df.groupBy("_source_file").count().collect()}
         if None in counts:
             raise ScoutError(f"bronze {dataset}: {counts[None]} rows lost their file lineage")
+        lock.check()
         append(
             spark, bronze_target(ctx.config, dataset), bronze_df,
             txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
@@ -115,7 +122,9 @@ def _isolate(
     return reasons
 
 
-def _ingest(ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch) -> list[FileOutcome]:
+def _ingest(
+    ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch, lock: TableLock
+) -> list[FileOutcome]:
     """Reject files gone or unreadable, write the rest; a failed write isolates the bad files."""
     reasons = {
         f.path: r for f in batch.files if (r := early_reason(fs, f, is_replay=batch.replayed))
@@ -126,7 +135,7 @@ def _ingest(ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch) -> list[F
         if not readable:
             break
         try:
-            counts, rejected = _write_batch(ctx, fs, dataset, batch.batch_id, readable)
+            counts, rejected = _write_batch(ctx, fs, dataset, batch.batch_id, readable, lock)
             reasons.update(rejected)
             break
         except ScoutError:
@@ -178,17 +187,21 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
     if ctx.run_date is not None:  # a scheduled run for date D takes nothing dated after D
         dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
         found = Discovery(dated, found.waiting)
+    pending = snapshot.pending_files
     if snapshot.pending_batch is not None:
-        return Batch(snapshot.pending_batch, snapshot.pending_files, replayed=True), found
+        # Rows absent while the id's txn may stand (a rolled-back replay): a new id (file_state)
+        if state.has_rows_of(config.lake_path("bronze", dataset), pending):
+            return Batch(snapshot.pending_batch, pending, replayed=True, is_planned=True), found
+        return Batch(snapshot.next_batch, pending, replayed=True, is_planned=False), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
-    return Batch(snapshot.next_batch, new, replayed=False), found
+    return Batch(snapshot.next_batch, new, replayed=False, is_planned=False), found
 
 
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     """Ingest one dataset's new files (or replay its unfinished batch) under its lock."""
     config, spark = ctx.config, ctx.spark
     fs = HadoopFs(spark, config.source.root)
-    with TableLock(spark, config, f"bronze_{dataset}", ctx.who.run_id):
+    with TableLock(spark, config, f"bronze_{dataset}", ctx.who.run_id) as lock:
         state = FileState(spark, config.lake.root, dataset)
         batch, found = _plan(ctx, fs, dataset, state)
         metrics = _metrics(found, batch)
@@ -198,12 +211,14 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
             )
         _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
         target = bronze_target(config, dataset)
-        if not batch.replayed:
+        if not batch.is_planned:
+            lock.check()
             state.plan(batch.batch_id, batch.files, ctx.who.run_id)
         crash_point("bronze.after_plan")
         before = table_version(spark, target.path)
-        outcomes = _ingest(ctx, fs, dataset, batch)
+        outcomes = _ingest(ctx, fs, dataset, batch, lock)
         crash_point("bronze.after_data_commit")
+        lock.check()
         state.finish(batch.batch_id, outcomes, ctx.who.run_id)
     rows = sum(o.rows for o in outcomes)
     rejected = [o for o in outcomes if o.status == "rejected"]

@@ -144,7 +144,7 @@ def run_silver(ctx: RunContext) -> StageResult:
     mode = run_mode(ctx.args)
     rules = load_quality_rules(getattr(ctx.args, "quality_rules", None))
     spark, config = ctx.spark, ctx.config
-    with TableLock(spark, config, "silver", ctx.who.run_id):
+    with TableLock(spark, config, "silver", ctx.who.run_id) as lock:
         batches = plan_batches(ctx, mode)
         if not batches:
             nothing = "no quarantined rows to replay" if mode == "replay" else "no new bronze rows"
@@ -161,10 +161,12 @@ def run_silver(ctx: RunContext) -> StageResult:
                     checked[d],
                     quarantined=int(counts[d]["rows_quarantined"]),
                     passing=int(counts[d]["rows_passing"]),
+                    check_lock=lock.check,
                 )
                 for d in checked
             }
             if mode in ("incremental", "full_refresh"):
+                lock.check()
                 save_checkpoints(
                     ctx, CONSUMER, {f"bronze/{d}": b.source_version for d, b in batches.items()}
                 )

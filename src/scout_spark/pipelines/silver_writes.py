@@ -4,6 +4,7 @@ All writes go through lake.writes. Per dataset the quarantine is written first, 
 then (replay) the quarantine rows are marked replayed; the stage saves the checkpoint last.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame, SparkSession
@@ -189,18 +190,21 @@ def write_dataset(
     *,
     quarantined: int,
     passing: int,
+    check_lock: Callable[[], None],
 ) -> DatasetWrite:
     """Quarantine, then silver, then (replay) the replayed marks, for one checked dataset.
 
     A write with no rows is skipped (commits cost seconds), except in a full refresh, which
-    must replace the tables even with nothing.
+    must replace the tables even with nothing. `check_lock` runs before each commit.
     """
     tables: dict[str, TableVersions] = {}
     rebuild = mode == "full_refresh"
     if mode != "replay" and (quarantined or rebuild):
+        check_lock()
         tables[f"silver/{dataset}_quarantine"] = _write_quarantine(ctx, mode, dataset, checked_df)
     if not (passing or rebuild):
         return DatasetWrite(tables=tables, metrics=dict(NOTHING_MERGED))
+    check_lock()
     silver = _write_silver(ctx, mode, dataset, checked_df)
     tables[f"silver/{dataset}"] = silver
     if mode == "replay":
@@ -210,6 +214,7 @@ def write_dataset(
         marks_df = filter_passing(checked_df).transform(
             select_replay_marks, run_id=ctx.who.run_id, replayed_at=ctx.who.started_at
         )
+        check_lock()
         tables[target.name] = merge(
             ctx.spark, target, marks_df,
             update_condition="t.replayed_at IS NULL", insert=False,

@@ -11,6 +11,12 @@ rollback would equal one already recorded, and its writes would be skipped as do
 plan of batch b is committed at a version >= b - 1 before any other write keyed by b. A
 new id is above every id still in the table (last + 1) and every id a rollback removed:
 that RESTORE (or DELETE) is a later commit, so the version is now >= b and the id > b.
+
+For the same reason a pending batch is replayed under its own id only when the data
+commit keyed by that id is in the table's current snapshot (its files' rows are there:
+the write is then skipped as done) or was never made. When its rows are absent, the txn
+entry may still stand (the replay's write was rolled back), so the files are planned
+again under a new id and their rows land once.
 """
 
 from dataclasses import dataclass
@@ -123,6 +129,22 @@ class FileState:
         ]
         next_batch = max(version + 1, last + 1)
         return StateSnapshot(known, last, last if pending else None, pending, next_batch)
+
+    def has_rows_of(self, table_path: str, files: list[SourceFile]) -> bool:
+        """Whether the table's current snapshot holds rows of any of `files` (by lineage)."""
+        if not files or table_version(self.spark, table_path) is None:
+            return False
+        found = (
+            self.spark.read.format("delta")
+            .load(table_path)
+            .filter(F.col("_source_file").isin([f.path for f in files]))
+            .select(
+                "_source_file", "_source_size", F.unix_millis("_source_modified_at").alias("ms")
+            )
+            .distinct()
+            .collect()
+        )
+        return bool({(r[0], r[1], r[2]) for r in found} & {file_key(f) for f in files})
 
     def _append(self, batch_id: int, rows: list[tuple], step: str, run_id: str) -> None:
         now = datetime.now(UTC)

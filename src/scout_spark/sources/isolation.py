@@ -4,6 +4,7 @@ from collections.abc import Collection
 
 from pyspark.sql import SparkSession
 
+from scout_spark.errors import error_line
 from scout_spark.sources.discovery import SourceFile
 from scout_spark.sources.hadoop_fs import HadoopFs
 from scout_spark.sources.preflight import rejection_reason
@@ -13,20 +14,19 @@ REMOVED = "file removed before it was read"
 REPLACED = "file replaced before it was read (read as a new delivery next run)"
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
-def failure_text(exc: Exception) -> str:
-    """One line: a Java error's own message and root cause, not the Py4J call that raised it."""
+def failure_text(exc: Exception, *, limit: int = 400) -> str:
+    """One redacted line: a Java error's own message and root cause, not the Py4J call."""
     java = getattr(exc, "java_exception", None)
     if java is None:
-        return _first_line(str(exc)) or type(exc).__name__
+        return error_line(exc, limit=limit)
     root = java
     while root.getCause() is not None:
         root = root.getCause()
-    text = _first_line(str(java.toString()))
-    return text if root.equals(java) else f"{text} (caused by {_first_line(str(root.toString()))})"
+    if root.equals(java):
+        return error_line(str(java.toString()), limit=limit)
+    # The root cause says why (a bad number, a denied read): it keeps its room in the line.
+    cause = f" (caused by {error_line(str(root.toString()), limit=limit // 2)})"
+    return error_line(str(java.toString()), limit=max(limit - len(cause), 0)) + cause
 
 
 def vanished_reason(fs: HadoopFs, file: SourceFile) -> str | None:
