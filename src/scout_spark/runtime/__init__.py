@@ -1,0 +1,1 @@
+"""What a run needs below the stages: the Spark adapter (classic or Spark Connect)."""
