@@ -2,28 +2,30 @@
 
 Each Spark task hands its rows to Python as Arrow batches; pgpq (vectorised, in Rust)
 encodes each batch as the tuples of `COPY ... FROM STDIN (FORMAT binary)`. The driver
-receives one blob per batch as raw bytes (no pickling, no frame per row) and writes them
-between the format's fixed header and trailer. Binary tuples are what Postgres stores,
-so it parses no text: no number, date or timestamp formatting on either side.
+receives one blob per batch and writes them between the format's fixed header and
+trailer. Binary tuples are what Postgres stores, so it parses no text: no number, date or
+timestamp formatting on either side.
+
+The blobs reach the driver one of two ways, partition after partition (never the whole
+table at once): `socket`, a classic driver reading each partition's raw bytes off the
+JVM (runtime/jvm.py), or `iterator`, `toLocalIterator` over the blob column, which is
+all a Spark Connect client has and also runs classic. `auto` takes socket on classic.
 
 Binary COPY needs every value in exactly its column's type, so the rows are first cast
 to the Spark type of each Postgres column, read from the catalog.
 """
 
 import re
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
+from itertools import chain
 
 import pyarrow as pa
 from psycopg import Connection, sql
-from pyspark.core.rdd import _load_from_socket
-from pyspark.rdd import RDD
-from pyspark.serializers import NoOpSerializer
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.errors import ScoutError
+from scout_spark.runtime.jvm import binary_partitions, default_parallelism, is_connect
 from scout_spark.session import temporary_conf
 
 # The binary COPY file format: signature, flags, header extension length; -1 field count.
@@ -35,6 +37,8 @@ ROWS_PREFIX = 8  # each blob starts with its row count, big-endian
 FETCH_DEPTH = 2
 MIN_PARTITIONS = 16
 MAX_PARTITION_BYTES = 32 << 20
+AUTO, SOCKET, ITERATOR = "auto", "socket", "iterator"
+STREAMS = (AUTO, SOCKET, ITERATOR)
 
 _SPARK_TYPES = {
     "bigint": "bigint",
@@ -96,46 +100,42 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 def _split_conf(spark: SparkSession) -> dict[str, str]:
     """Small file splits while a scan is planned: the first rows reach COPY sooner and the
-    driver holds less."""
-    partitions = max(MIN_PARTITIONS, spark.sparkContext.defaultParallelism)
+    driver holds less. None over Connect: the server knows its parallelism, we do not."""
+    parallelism = default_parallelism(spark)
+    if parallelism is None:
+        return {}
     return {
-        "spark.sql.files.minPartitionNum": str(partitions),
+        "spark.sql.files.minPartitionNum": str(max(MIN_PARTITIONS, parallelism)),
         "spark.sql.files.maxPartitionBytes": str(MAX_PARTITION_BYTES),
     }
 
 
-def payloads(df: DataFrame) -> RDD:
+def payloads(df: DataFrame, stream: str = AUTO) -> Iterator[bytes]:
     """The rows of `df` as blobs of binary COPY tuples, each prefixed by its row count."""
     spark = df.sparkSession
+    if stream not in STREAMS:
+        raise ScoutError(f"unknown publish stream '{stream}': one of {', '.join(STREAMS)}")
+    if stream == AUTO:
+        stream = ITERATOR if is_connect(spark) else SOCKET
+    if stream == SOCKET and is_connect(spark):
+        raise ScoutError("publish stream 'socket' needs a classic session; over Connect: iterator")
     encoded = df.mapInArrow(_encode, "payload binary")
-    binary = spark._jvm.org.apache.spark.sql.Encoders.BINARY()  # type: ignore[union-attr]
     # The physical plan, file splits included, is made here; the session is shared.
     with temporary_conf(spark, _split_conf(spark)):
-        java_rdd = getattr(encoded._jdf, "as")(binary).toJavaRDD()
-    return RDD(java_rdd, spark.sparkContext, NoOpSerializer())
+        if stream == SOCKET:
+            return binary_partitions(encoded, FETCH_DEPTH)
+        rows = encoded.toLocalIterator(prefetchPartitions=True)
+        # Connect sends the plan with the first fetch: take it while the settings hold.
+        first = next(rows, None)
+    return chain(() if first is None else (first[0],), (row[0] for row in rows))
 
 
-def partitions_ahead(rdd: RDD, depth: int) -> Iterator[bytes]:
-    """The elements of `rdd` in partition order, computing up to `depth` partitions at once."""
-    sc = rdd.context
+def copy_rows(
+    conn: Connection, target: sql.Composable, rows_df: DataFrame, stream: str = AUTO
+) -> int:
+    """COPY every row of `rows_df` into `target` (columns by name); returns the rows sent.
 
-    def fetch(index: int) -> list[bytes]:
-        sock = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), rdd._jrdd, [index])  # type: ignore[union-attr]
-        with _load_from_socket(sock, NoOpSerializer()) as stream:
-            return list(stream)
-
-    indices = iter(range(rdd.getNumPartitions()))
-    with ThreadPoolExecutor(depth, thread_name_prefix="publish-fetch") as pool:
-        pending = deque(pool.submit(fetch, i) for i in islice(indices, depth))
-        while pending:
-            blobs = pending.popleft().result()
-            for index in islice(indices, 1):
-                pending.append(pool.submit(fetch, index))
-            yield from blobs
-
-
-def copy_rows(conn: Connection, target: sql.Composable, rows_df: DataFrame) -> int:
-    """COPY every row of `rows_df` into `target` (columns by name); returns the rows sent."""
+    `stream`: how the encoded rows reach this process (socket, iterator or auto)."""
     rows_df = as_column_types(rows_df, column_types(conn, target))
     query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
         target, sql.SQL(", ").join(sql.Identifier(c) for c in rows_df.columns)
@@ -143,7 +143,7 @@ def copy_rows(conn: Connection, target: sql.Composable, rows_df: DataFrame) -> i
     sent = 0
     with conn.cursor() as cursor, cursor.copy(query) as copy:
         copy.write(HEADER)
-        for blob in partitions_ahead(payloads(rows_df), FETCH_DEPTH):
+        for blob in payloads(rows_df, stream):
             sent += int.from_bytes(blob[:ROWS_PREFIX], "big")
             copy.write(memoryview(blob)[ROWS_PREFIX:])
         copy.write(TRAILER)

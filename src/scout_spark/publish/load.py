@@ -19,7 +19,7 @@ from pyspark.sql import DataFrame
 
 from scout_spark.config.model import PostgresConfig
 from scout_spark.publish import finalize
-from scout_spark.publish.binary_copy import copy_rows
+from scout_spark.publish.binary_copy import AUTO, copy_rows
 from scout_spark.publish.plan import DELETED_COLUMN, TablePlan
 
 
@@ -33,6 +33,7 @@ def load_table(
     plan: TablePlan,
     rows_df: DataFrame | None,
     first_date: date | None,
+    stream: str = AUTO,
 ) -> tuple[int, finalize.TableChange]:
     """Apply one table's part of the publish on `conn`: (rows sent, rows deleted/written)."""
     target = sql.Identifier(pg.schema, plan.table.pg_table)
@@ -40,7 +41,7 @@ def load_table(
     if plan.table.slice_column is not None:
         deleted += _count(conn, finalize.delete_slices(plan, target))
         if rows_df is not None:
-            sent = written = copy_rows(conn, target, rows_df)
+            sent = written = copy_rows(conn, target, rows_df, stream)
     elif rows_df is not None:
         staged = sql.Identifier(f"publish_{plan.table.pg_table}")
         conn.execute(
@@ -48,7 +49,7 @@ def load_table(
                 "CREATE TEMPORARY TABLE {} (LIKE {}, {} boolean NOT NULL) ON COMMIT DROP"
             ).format(staged, target, sql.Identifier(DELETED_COLUMN))
         )
-        sent = copy_rows(conn, staged, rows_df)
+        sent = copy_rows(conn, staged, rows_df, stream)
         deleted += _count(conn, finalize.delete_keys(plan, target, staged))
         written += _count(conn, finalize.upsert_keys(plan, target, staged))
     deleted += _count(conn, finalize.trim_window(plan, target, first_date))
@@ -60,11 +61,12 @@ def load_tables(
     pg: PostgresConfig,
     plans: Sequence[tuple[TablePlan, DataFrame | None]],
     first_date: date | None,
+    stream: str = AUTO,
 ) -> tuple[int, dict[str, finalize.TableChange]]:
     """Every table's part, one after the other on the publish transaction."""
     finalize.begin_move(conn)
     changes, sent = {}, 0
     for plan, rows_df in plans:
-        rows, changes[plan.table.pg_table] = load_table(conn, pg, plan, rows_df, first_date)
+        rows, changes[plan.table.pg_table] = load_table(conn, pg, plan, rows_df, first_date, stream)
         sent += rows
     return sent, changes

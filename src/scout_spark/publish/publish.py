@@ -26,6 +26,7 @@ from scout_spark.errors import ScoutError
 from scout_spark.ops.results import StageResult
 from scout_spark.parallel import for_each
 from scout_spark.publish import finalize, registry
+from scout_spark.publish.binary_copy import AUTO, STREAMS
 from scout_spark.publish.connection import connect, safe_message
 from scout_spark.publish.load import load_tables
 from scout_spark.publish.migrate import migrate
@@ -49,11 +50,16 @@ class PublishError(ScoutError):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--full-refresh, --migrate-only."""
+    """--full-refresh, --migrate-only, --stream."""
     parser.add_argument("--full-refresh", action="store_true", help="republish every table in full")
     parser.add_argument(
         "--migrate-only", action="store_true", help="apply the SQL migrations, publish nothing"
     )
+    parser.add_argument(
+        "--stream", choices=STREAMS, default=AUTO,
+        help="how the encoded rows reach the driver: socket (classic only), iterator "
+        "(toLocalIterator, also over Spark Connect); auto: socket on classic (default)",
+    )  # fmt: skip
 
 
 def _mode(ctx: RunContext) -> str:
@@ -114,7 +120,8 @@ def _publish_changes(
     pg, started = ctx.config.postgres, time.perf_counter()
     staged = [(p, staged_rows(ctx.spark, p, window)) for p in plans]
     with connect(pg, purpose="publish") as conn:
-        sent, changes = load_tables(conn, pg, staged, window.first_date)
+        stream = getattr(ctx.args, "stream", AUTO)
+        sent, changes = load_tables(conn, pg, staged, window.first_date, stream)
         loaded = time.perf_counter()
         tables = {
             p.table.pg_table: {
