@@ -31,7 +31,7 @@ stamp=".venv/.deps-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   say "installing Python packages into .venv (first time: several minutes)"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[test]'
+  .venv/bin/pip install -q -e '.[local,test]'  # local: pyspark and delta-spark
   rm -f .venv/.deps-* && touch "$stamp"
 fi
 
