@@ -21,7 +21,9 @@ from scout_spark.config.model import ENVS
 from scout_spark.errors import ConfigError
 from scout_spark.schedules.cron import CronError, parse_unix_cron
 from scout_spark.schedules.model import (
+    DATABRICKS_COMPUTE,
     EMR_ACTIONS_ON_FAILURE,
+    DatabricksTarget,
     Pipeline,
     Schedules,
     Target,
@@ -125,19 +127,36 @@ def _check_target(env: str, target: Target, origin: str, buckets: dict[str, set[
                 f"{', '.join(EMR_ACTIONS_ON_FAILURE)}"
             )
     if target.databricks:
-        dbx = target.databricks
-        if not dbx.artifacts.startswith(("/Workspace/", "/Volumes/")):
+        _check_databricks(target.databricks, f"{key}.databricks", origin)
+
+
+def _check_databricks(dbx: DatabricksTarget, key: str, origin: str) -> None:
+    if not dbx.artifacts.startswith(("/Workspace/", "/Volumes/")):
+        raise ConfigError(f"{origin}: key '{key}.artifacts' must start /Workspace/ or /Volumes/")
+    if dbx.compute not in DATABRICKS_COMPUTE:
+        raise ConfigError(
+            f"{origin}: key '{key}.compute' must be one of {', '.join(DATABRICKS_COMPUTE)}"
+        )
+    cluster = ("spark_version", "node_type_id", "num_workers", "instance_profile_arn")
+    if dbx.compute == "serverless":
+        given = [name for name in cluster if getattr(dbx, name) is not None]
+        if given:
             raise ConfigError(
-                f"{origin}: key '{key}.databricks.artifacts' must start /Workspace/ or /Volumes/"
+                f"{origin}: key '{key}.{given[0]}' is for a job cluster; compute is serverless"
             )
-        if dbx.num_workers < 1:
-            raise ConfigError(f"{origin}: key '{key}.databricks.num_workers' must be >= 1")
-        profile = dbx.instance_profile_arn
-        if profile is not None and not _PROFILE_ARN.match(profile):
-            raise ConfigError(
-                f"{origin}: key '{key}.databricks.instance_profile_arn' is not an instance "
-                "profile ARN"
-            )
+        if dbx.environment_version < 1:
+            raise ConfigError(f"{origin}: key '{key}.environment_version' must be >= 1")
+        return
+    for name in cluster[:3]:
+        if getattr(dbx, name) is None:
+            raise ConfigError(f"{origin}: missing key '{key}.{name}' (compute is classic)")
+    if dbx.num_workers is not None and dbx.num_workers < 1:
+        raise ConfigError(f"{origin}: key '{key}.num_workers' must be >= 1")
+    profile = dbx.instance_profile_arn
+    if profile is not None and not _PROFILE_ARN.match(profile):
+        raise ConfigError(
+            f"{origin}: key '{key}.instance_profile_arn' is not an instance profile ARN"
+        )
 
 
 def _check_pipeline(pipeline: Pipeline, key: str, origin: str, targets: dict[str, Target]) -> None:

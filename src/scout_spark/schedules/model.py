@@ -15,15 +15,22 @@ class EmrTarget:
     action_on_failure: str = "CONTINUE"
 
 
+DATABRICKS_COMPUTE = ("classic", "serverless")
+
+
 @dataclass(frozen=True)
 class DatabricksTarget:
-    """The workspace folder and job cluster of one env."""
+    """The workspace folder and compute of one env: a job cluster (classic) or serverless."""
 
     artifacts: str  # /Workspace/... or /Volumes/... folder holding jobs/, conf/ and dist/
-    spark_version: str
-    node_type_id: str
-    num_workers: int
+    compute: str = "classic"
+    # classic only (required there): the job cluster
+    spark_version: str | None = None
+    node_type_id: str | None = None
+    num_workers: int | None = None
     instance_profile_arn: str | None = None
+    # serverless only: the serverless environment version (its Python and Connect client)
+    environment_version: int = 4
 
 
 @dataclass(frozen=True)
