@@ -17,6 +17,7 @@ from test_publish_support import (
 
 from scout_spark.config import Config
 from scout_spark.parallel import for_each
+from scout_spark.publish.binary_copy import AUTO, ITERATOR
 from scout_spark.publish.tables import PUBLISH_TABLES
 
 pytestmark = pytest.mark.postgres
@@ -60,10 +61,12 @@ def test_publish_then_republish_changes_nothing_until_full_refresh(
     assert_matches_lake(spark, case)
 
 
+# iterator: the Spark Connect path's code (toLocalIterator), run on the classic session.
+@pytest.mark.parametrize("stream", [AUTO, ITERATOR])
 def test_late_changes_republish_only_their_dates_and_keys(
-    spark: SparkSession, case: Config, run_stage
+    spark: SparkSession, case: Config, run_stage, stream: str
 ) -> None:
-    run_stage(case, "publish")
+    run_stage(case, "publish", stream=stream)
     before = all_row_versions(case)
     late = DAYS[1]
     changed = day_rows(late, tag=7)
@@ -72,7 +75,7 @@ def test_late_changes_republish_only_their_dates_and_keys(
     customers = [r for r in customer_rows(tag=1) if r[0] != "C3"]  # C2 changes, C3 is gone
     write_table(spark, case, "platinum/customer_features", customers)
 
-    result = run_stage(case, "publish")
+    result = run_stage(case, "publish", stream=stream)
 
     after = all_row_versions(case)
 

@@ -100,7 +100,7 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 def _split_conf(spark: SparkSession) -> dict[str, str]:
     """Small file splits while a scan is planned: the first rows reach COPY sooner and the
-    driver holds less. None over Connect: the server knows its parallelism, we do not."""
+    driver holds less. None over Connect: the server knows its parallelism, this client not."""
     parallelism = default_parallelism(spark)
     if parallelism is None:
         return {}
