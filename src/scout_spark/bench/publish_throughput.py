@@ -2,8 +2,11 @@
 
 Builds a synthetic gold/transactions table (all dates inside the publish window), then
 alternates rounds of (a) the publish stage with --full-refresh into an emptied dashboard
-table and (b) `psql \\copy` of the very same rows, as CSV, into an empty table with the
-same definition (primary key and indexes). Prints a markdown table and the ratio.
+table, classic (rows off the JVM's socket), (b) the same over the Connect path
+(toLocalIterator; on a Spark Connect server given by --remote or $SPARK_REMOTE, else its
+code on the classic session) and (c) `psql \\copy` of the very same rows, as CSV, into
+an empty table with the same definition (primary key and indexes). Prints a markdown
+table and the ratios.
 """
 
 import argparse
@@ -14,6 +17,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -24,6 +28,7 @@ from scout_spark.bench.workspace import drop_schema, workspace
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.lake.writes import read_version, table_version
+from scout_spark.publish.binary_copy import AUTO, ITERATOR
 from scout_spark.publish.connection import connect, password
 from scout_spark.publish.migrate import migrate
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
@@ -31,6 +36,7 @@ from scout_spark.session import build_spark_session
 
 TABLE = by_lake_name()["gold/transactions"]
 FIRST_DAY = date(2026, 1, 1)
+CONNECT_ON_CLASSIC = "its code (toLocalIterator) on the classic session"
 
 
 def write_transactions(spark: SparkSession, path: str, rows: int, days: int) -> None:
@@ -107,10 +113,21 @@ def _empty(conn: psycopg.Connection, *tables: sql.Composable) -> None:
         conn.execute(sql.SQL("TRUNCATE {}").format(table))
 
 
+def _publish(spark: SparkSession, config: Config, stream: str) -> tuple[float, float, float]:
+    """(end to end, load path, commit) seconds of one --full-refresh publish."""
+    started = time.perf_counter()
+    result = invoke(spark, config, "publish", full_refresh=True, stream=stream)
+    seconds = time.perf_counter() - started
+    metrics = result.metrics
+    return seconds, float(metrics["seconds_load"]), float(metrics["seconds_commit"])
+
+
 def run(
-    spark: SparkSession, base: Config, folder: Path, rows: int, days: int, rounds: int
-) -> list[dict[str, float]]:
-    """Publish and psql \\copy timings per round, in a lake and schema of their own."""
+    spark: SparkSession, base: Config, folder: Path, rows: int, days: int, rounds: int,
+    remote: SparkSession | None = None,
+) -> list[dict[str, float]]:  # fmt: skip
+    """Per round: the classic publish, the Connect path's publish (over `remote`, else its
+    code on `spark`) and psql \\copy, in a lake and schema of their own."""
     case = workspace(base, folder)
     config, schema = case.config, case.config.postgres.schema
     results = []
@@ -121,35 +138,35 @@ def run(
     migrate(config.postgres)
     target = sql.Identifier(schema, TABLE.pg_table)
     twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
+    # Both paths publish the same rows into the same emptied table, one after the other.
+    paths = (("", spark, AUTO), ("connect_", remote or spark, ITERATOR))
     try:
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
-            invoke(spark, config, "publish")  # warm-up: JIT, Python workers
+            for _, session, stream in paths:  # warm-up: JIT, Python workers
+                invoke(session, config, "publish", full_refresh=True, stream=stream)
             for _ in range(rounds):
-                _empty(conn, target, twin)
-                started = time.perf_counter()
-                result = invoke(spark, config, "publish", full_refresh=True)
-                publish_s = time.perf_counter() - started
-                psql_s = psql_copy(config, twin.as_string(conn), csv_path)
-                loaded = (_rows_in(conn, target), _rows_in(conn, twin))
-                if loaded != (count, count):
-                    raise RuntimeError(f"rows loaded (publish, psql) {loaded}, expected {count}")
-                results.append(
-                    {
-                        "rows": count,
-                        "publish_s": publish_s,
-                        "load_s": float(result.metrics.get("seconds_load", "nan")),
-                        "commit_s": float(result.metrics.get("seconds_commit", "nan")),
-                        "psql_s": psql_s,
-                    }
-                )
+                figures: dict[str, float] = {"rows": count}
+                for prefix, session, stream in paths:
+                    _empty(conn, target)
+                    timed = _publish(session, config, stream)
+                    if _rows_in(conn, target) != count:
+                        raise RuntimeError(f"{prefix or 'classic '}publish loaded a wrong count")
+                    for key, value in zip(("publish_s", "load_s", "commit_s"), timed, strict=True):
+                        figures[prefix + key] = value
+                _empty(conn, twin)
+                figures["psql_s"] = psql_copy(config, twin.as_string(conn), csv_path)
+                if _rows_in(conn, twin) != count:
+                    raise RuntimeError(f"psql loaded a wrong count, expected {count}")
+                results.append(figures)
     finally:
         drop_schema(config)
     return results
 
 
-def summary(results: list[dict[str, float]]) -> dict[str, float]:
-    """Medians over the rounds and the ratios (rows/s of publish over rows/s of psql)."""
+def summary(results: list[dict[str, float]], connect_via: str = "") -> dict[str, Any]:
+    """Medians over the rounds and the ratios (rows/s of publish over rows/s of psql; seconds
+    of the Connect path over the classic one)."""
 
     def median(key: str) -> float:
         return round(statistics.median(r[key] for r in results), 2)
@@ -163,22 +180,16 @@ def summary(results: list[dict[str, float]]) -> dict[str, float]:
         "psql_s": psql_s,
         "ratio": round(psql_s / publish_s, 2),
         "ratio_load_path": round(psql_s / load_s, 2),
+        "connect_publish_s": median("connect_publish_s"),
+        "connect_load_s": median("connect_load_s"),
+        "connect_via": connect_via or CONNECT_ON_CLASSIC,
+        "connect_vs_classic": round(median("connect_publish_s") / publish_s, 2),
+        "connect_vs_classic_load": round(median("connect_load_s") / load_s, 2),
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the markdown table of publish vs psql \\copy throughput."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--days", type=int, default=60, help="sales dates (all in the window)")
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
-    spark = build_spark_session(base)
-    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
-        results = run(spark, base, Path(tmp), args.rows, args.days, args.rounds)
-    spark.stop()
-    rows = results[0]["rows"]
+def _print(results: list[dict[str, float]], via: str) -> None:
+    rows = int(results[0]["rows"])
 
     def median(key: str) -> float:
         return statistics.median(r[key] for r in results)
@@ -186,9 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| method | rows | seconds (median) | rows/s | rounds |")
     print("| --- | ---: | ---: | ---: | --- |")
     for label, key in (
-        ("publish stage (end to end)", "publish_s"),
-        ("publish load path (COPY in the publish transaction, log, commit)", "load_s"),
+        ("publish stage, classic (end to end)", "publish_s"),
+        ("publish load path, classic (COPY in the publish transaction, log, commit)", "load_s"),
         ("  of which logging, monitoring refresh and COMMIT", "commit_s"),
+        (f"publish stage, Connect path: {via} (end to end)", "connect_publish_s"),
+        (f"publish load path, Connect path: {via}", "connect_load_s"),
         ("psql \\copy (same rows, same table definition)", "psql_s"),
     ):
         rounds = ", ".join(f"{r[key]:.2f}" for r in results)
@@ -197,4 +210,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nload average after the run: {load} (other work on this machine skews both)")
     print(f"ratio publish / psql \\copy (rows/s): {median('psql_s') / median('publish_s'):.2f}")
     print(f"ratio load path / psql \\copy (rows/s): {median('psql_s') / median('load_s'):.2f}")
+    for label, key in (("end to end", "publish_s"), ("load path", "load_s")):
+        ratio = median(f"connect_{key}") / median(key)
+        print(f"ratio Connect path / classic, {label} (seconds; goal <= 1.10): {ratio:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the markdown table of publish (classic, Connect path) vs psql \\copy throughput."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=60, help="sales dates (all in the window)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--remote", default=os.environ.get("SPARK_REMOTE"),
+        help="Spark Connect server (sc://host:port) for the Connect path; default $SPARK_REMOTE;"
+        " none: the Connect path's code runs on the classic session",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    os.environ.pop("SPARK_REMOTE", None)  # the classic column needs a classic session
+    base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
+    spark = build_spark_session(base)
+    remote = SparkSession.builder.remote(args.remote).getOrCreate() if args.remote else None
+    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
+        results = run(spark, base, Path(tmp), args.rows, args.days, args.rounds, remote)
+    if remote is not None:
+        remote.stop()
+    spark.stop()
+    _print(results, f"Spark Connect at {args.remote}" if args.remote else CONNECT_ON_CLASSIC)
     return 0

@@ -8,6 +8,7 @@ GOALS = {
     "incremental": ("one new day, large vs small lake", "<= 1.3", lambda r: r <= 1.3),
     "silver_merge": ("silver MERGE 1% vs rewrite", "<= 0.25", lambda r: r <= 0.25),
     "publish": ("publish vs psql \\copy (rows/s)", ">= 0.8", lambda r: r >= 0.8),
+    "connect_publish": ("publish, Connect path vs classic (s)", "<= 1.1", lambda r: r <= 1.1),
 }
 
 
@@ -118,6 +119,8 @@ def _publish(p: dict[str, Any]) -> list[str]:
         for label, key in (
             ("publish stage, end to end", "publish_s"),
             ("publish load path (COPY, log, commit)", "load_s"),
+            (f"Connect path, end to end ({p['connect_via']})", "connect_publish_s"),
+            ("Connect path, load path", "connect_load_s"),
             ("psql \\copy of the same rows (CSV)", "psql_s"),
         )
     ]
@@ -127,6 +130,8 @@ def _publish(p: dict[str, Any]) -> list[str]:
         *_table(("method", "rows", "seconds", "rows/s"), rows),
         "",
         _goal("publish", p["ratio"]) + f" (load path alone: {p['ratio_load_path']:.2f})",
+        _goal("connect_publish", p["connect_vs_classic"])
+        + f" (load path alone: {p['connect_vs_classic_load']:.2f})",
     ]
 
 
