@@ -18,6 +18,7 @@ from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
+from scout_spark.runtime.jvm import job_group
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES, Stage
 
@@ -45,7 +46,7 @@ def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -
     started = time.monotonic()
     try:
         ledger.record(spark, config, who, "running")
-        with tagged_commits(spark, run_id):
+        with tagged_commits(spark, run_id), job_group(spark, stage.name):
             result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
     except Exception as exc:
         message = describe_error(exc, config)
@@ -83,7 +84,7 @@ def invoke(spark: SparkSession, config: Config, stage_name: str, **options: obje
     vars(args).update(options)
     run_id = new_run_id(stage_name)
     who = RunIdentity(run_id, run_id, stage_name, datetime.now(UTC))
-    with tagged_commits(spark, run_id):
+    with tagged_commits(spark, run_id), job_group(spark, stage.name):
         return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
 
 

@@ -6,9 +6,34 @@ standard-access clusters, any Connect server) has no JVM in its process: each fu
 here that needs one has a Connect path beside it, or says in one line that it cannot.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from pyspark.sql import SparkSession
+
+JOB_GROUP = "spark.jobGroup.id"
 
 
 def is_connect(spark: SparkSession) -> bool:
     """True for a Spark Connect client session (no JVM in this process)."""
     return type(spark).__module__.startswith("pyspark.sql.connect")
+
+
+@contextmanager
+def job_group(spark: SparkSession, name: str) -> Iterator[None]:
+    """Spark jobs this thread starts in the block carry `name`: the Spark UI, the event
+    log and the benchmark's job profile say which step each job belongs to."""
+    if is_connect(spark):
+        spark.addTag(name)
+        try:
+            yield
+        finally:
+            spark.removeTag(name)
+        return
+    context = spark.sparkContext
+    previous = context.getLocalProperty(JOB_GROUP)
+    context.setLocalProperty(JOB_GROUP, name)
+    try:
+        yield
+    finally:
+        context.setLocalProperty(JOB_GROUP, previous)  # type: ignore[arg-type]
