@@ -35,7 +35,13 @@ def _say(stage: str, message: str) -> None:
 
 
 def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
-    """Run one stage in an existing session, with ledger rows on start and end."""
+    """Run one stage in an existing session, with ledger rows on start and end; its Spark
+    jobs, the ledger's included, carry the stage's name as their job group."""
+    with job_group(spark, stage.name):
+        return _run_stage(stage, spark, config, args)
+
+
+def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
     run_id = getattr(args, "run_id", None) or new_run_id(stage.name)
     who = RunIdentity(
         run_id=run_id,
@@ -46,7 +52,7 @@ def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -
     started = time.monotonic()
     try:
         ledger.record(spark, config, who, "running")
-        with tagged_commits(spark, run_id), job_group(spark, stage.name):
+        with tagged_commits(spark, run_id):
             result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
     except Exception as exc:
         message = describe_error(exc, config)

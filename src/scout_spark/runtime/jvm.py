@@ -6,12 +6,15 @@ standard-access clusters, any Connect server) has no JVM in its process: each fu
 here that needs one has a Connect path beside it, or says in one line that it cannot.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from pyspark.sql import SparkSession
 
 JOB_GROUP = "spark.jobGroup.id"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def is_connect(spark: SparkSession) -> bool:
@@ -37,3 +40,14 @@ def job_group(spark: SparkSession, name: str) -> Iterator[None]:
         yield
     finally:
         context.setLocalProperty(JOB_GROUP, previous)  # type: ignore[arg-type]
+
+
+def in_this_step(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, which another thread will run, with this thread's job group (classic) or tags
+    (Connect): pinned py4j threads start without the caller's local properties."""
+    from pyspark.util import inheritable_thread_target
+
+    session = SparkSession.getActiveSession()
+    if session is None:
+        return fn
+    return inheritable_thread_target(session)(fn)  # type: ignore[no-any-return]
