@@ -1,7 +1,7 @@
 """The benchmark at smoke size: its sections run, their figures hang together, and the
 markdown report and JSON carry them (the real figures come from scripts/benchmark.py).
 
-The suite runs the in-process sections on one lake. The one-new-day section (four more
+The suite runs the pipeline (one spark-submit) and the in-process sections on one lake. The one-new-day section (four more
 pipeline runs) and the no-new-data section (two spark-submits) cost minutes even at this
 size: `scripts/benchmark.py --smoke` runs them; their parts are unit-tested in
 tests/unit/test_bench_parts.py."""
@@ -33,7 +33,13 @@ def test_benchmark_smoke_runs_its_in_process_sections(
     assert [s["stage"] for s in pipeline["stages"]] == list(STAGES)
     assert all(s["status"] == "succeeded" and s["seconds"] > 0 for s in pipeline["stages"])
     assert pipeline["source_rows"] == pipeline["stages"][0]["rows_read"] > SMOKE.sizes[0]
-    assert pipeline["peak_rss_mib"] > 0
+    # Each stage ran in its own window of the one spark-submit: its memory and Spark jobs.
+    assert all(s["peak_rss_mib"] > 0 for s in pipeline["stages"])
+    assert all(s["spark_jobs"] > 0 and s["costliest"] for s in pipeline["stages"])
+    assert any(s["peak_heap_mib"] > 0 for s in pipeline["stages"])
+    for stage in pipeline["stages"]:  # each job named by the stage (job group) it ran in
+        sites = [c["site"] for c in stage["costliest"]]
+        assert all(site.startswith(f"{stage['stage']}: ") for site in sites), sites
     assert "incremental" not in results and "noop" not in results
     (merge,) = results["silver_merge"]
     assert merge["same_result"] and merge["changes_applied"]

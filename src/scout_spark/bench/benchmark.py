@@ -48,6 +48,7 @@ class Plan:
     publish_rows: int = 1_000_000
     publish_rounds: int = 3
     sections: tuple[str, ...] = SECTIONS
+    driver_memory: str = "1g"  # of each pipeline's spark-submit: Spark's default heap
 
 
 SMOKE = Plan(
@@ -85,7 +86,9 @@ def run_benchmark(spark: SparkSession, base: Config, folder: Path, plan: Plan) -
         if "pipeline" in plan.sections:
             results["pipeline"] = []
             for size in plan.sizes:
-                figures, case = pipeline_at_scale(spark, base, folder / f"p{size}", size, plan.days)
+                figures, case = pipeline_at_scale(
+                    spark, base, folder / f"p{size}", (size, plan.days), plan.driver_memory
+                )
                 results["pipeline"].append(figures)
                 cases.append(case)
             first, first_figures = cases[0], results["pipeline"][0]
@@ -105,8 +108,9 @@ def run_benchmark(spark: SparkSession, base: Config, folder: Path, plan: Plan) -
             runs = []
             for days in plan.incremental_days:
                 figures, case = new_day_cost(
-                    spark, base, folder / f"i{days}", days, plan.incremental_per_day
-                )
+                    spark, base, folder / f"i{days}", (days, plan.incremental_per_day),
+                    plan.driver_memory,
+                )  # fmt: skip
                 runs.append(figures)
                 cases.append(case)
             small, large = runs
@@ -142,12 +146,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--publish-rows", type=int, default=Plan.publish_rows)
     parser.add_argument("--publish-rounds", type=int, default=Plan.publish_rounds)
     parser.add_argument("--sections", default=",".join(SECTIONS), help="comma list of sections")
+    parser.add_argument(
+        "--driver-memory", default=Plan.driver_memory,
+        help="driver memory of each pipeline run (its spark-submit)",
+    )  # fmt: skip
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks it all runs")
     parser.add_argument("--json", type=Path, default=None, help="where to write the figures")
     parser.add_argument("--work-dir", type=Path, default=None, help="scratch folder (default tmp)")
     parser.add_argument(
         "--set", action="append", default=[], dest="overrides", metavar="KEY=VALUE",
-        help="config override for the benchmark's session, e.g. spark.driver_memory=8g",
+        help="config override for the benchmark's own session (peers, MERGE, publish)",
     )  # fmt: skip
     return parser
 
@@ -161,7 +169,7 @@ def plan_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Plan
     if "pipeline" not in sections and set(sections) & set(NEEDS_PIPELINE):
         parser.error(f"--sections: {', '.join(NEEDS_PIPELINE)} run on the pipeline's lake")
     if args.smoke:
-        return dataclasses.replace(SMOKE, sections=sections)
+        return dataclasses.replace(SMOKE, sections=sections, driver_memory=args.driver_memory)
     try:
         sizes = tuple(int(s) for s in args.sizes.split(","))
     except ValueError:
@@ -176,6 +184,7 @@ def plan_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Plan
         publish_rows=args.publish_rows,
         publish_rounds=args.publish_rounds,
         sections=sections,
+        driver_memory=args.driver_memory,
     )
 
 

@@ -3,6 +3,7 @@ Python workers), sampled from /proc while a block of work runs."""
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,20 +37,30 @@ def tree_rss_bytes(root: int | None = None) -> int:
 
 
 class PeakMemory:
-    """The largest tree_rss_bytes() seen while the block ran (bytes; 0 without /proc)."""
+    """The largest tree_rss_bytes() seen while the block ran (bytes; 0 without /proc),
+    and every sample as (epoch ms, bytes), so a part of the block has its own peak."""
 
-    peak = 0
+    def __init__(self) -> None:
+        self.peak = 0
+        self.samples: list[tuple[int, int]] = []
+
+    def peak_between(self, start_ms: int, end_ms: int) -> int:
+        """The largest sample taken in [start_ms, end_ms] (bytes)."""
+        return max((b for ms, b in self.samples if start_ms <= ms <= end_ms), default=0)
 
 
 @contextmanager
-def peak_memory() -> Iterator[PeakMemory]:
-    """Sample the process tree every INTERVAL_S seconds until the block ends."""
+def peak_memory(root: int | None = None) -> Iterator[PeakMemory]:
+    """Sample the tree of `root` (default: this process) every INTERVAL_S seconds until
+    the block ends."""
     result, done = PeakMemory(), threading.Event()
     available = Path("/proc/self/statm").exists()
 
     def sample() -> None:
         while available:
-            result.peak = max(result.peak, tree_rss_bytes())
+            rss = tree_rss_bytes(root)
+            result.samples.append((int(time.time() * 1000), rss))
+            result.peak = max(result.peak, rss)
             if done.wait(INTERVAL_S):
                 return
 

@@ -40,17 +40,34 @@ def _machine(m: dict[str, Any]) -> list[str]:
     ]
 
 
-def _pipeline(runs: list[dict[str, Any]]) -> list[str]:
-    rows = []
+def _pipeline(runs: list[dict[str, Any]], driver_memory: str) -> list[str]:
+    rows, profiles = [], []
     for run in runs:
         size = f"{run['transactions']:,}"
         for s in run["stages"]:
             rows.append((size, s["stage"], _n(s["seconds"]), f"{s['rows_read']:,}",
-                         _rate(s["rows_per_s"]), f"{s['peak_rss_mib']:,}"))  # fmt: skip
+                         _rate(s["rows_per_s"]), f"{s['peak_rss_mib']:,}",
+                         f"{s['peak_heap_mib']:,}", s["spark_jobs"]))  # fmt: skip
+            profiles += [
+                (size, s["stage"], f"`{c['site']}`", c["jobs"], _n(c["seconds"]))
+                for c in s["costliest"]
+            ]
         rows.append((size, "**total**", _n(run["total_s"]), f"{run['source_rows']:,} source",
-                     _rate(run["rows_per_s"]), f"{run['peak_rss_mib']:,}"))  # fmt: skip
-    header = ("transactions", "stage", "seconds", "rows read", "rows/s", "peak RSS MiB")
-    return ["## 1. Whole pipeline, bronze to publish", "", *_table(header, rows, right=2)]
+                     _rate(run["rows_per_s"]), f"{run['peak_rss_mib']:,}",
+                     f"{max(s['peak_heap_mib'] for s in run['stages']):,}",
+                     sum(s["spark_jobs"] for s in run["stages"])))  # fmt: skip
+    header = ("transactions", "stage", "seconds", "rows read", "rows/s", "peak RSS MiB",
+              "peak heap MiB", "Spark jobs")  # fmt: skip
+    return [
+        "## 1. Whole pipeline, bronze to publish (one spark-submit, driver memory "
+        f"{driver_memory})",
+        "",
+        *_table(header, rows, right=2),
+        "",
+        "Costliest Spark jobs per stage, by the Python line that started them:",
+        "",
+        *_table(("transactions", "stage", "call site", "jobs", "seconds"), profiles, right=3),
+    ]
 
 
 def _incremental(inc: dict[str, Any]) -> list[str]:
@@ -161,7 +178,9 @@ def render(results: dict[str, Any]) -> str:
         load = ", ".join(str(n) for n in results["load_average_at_end"])
         lines += [f"Load average at the end: {load} (other work on the machine skews figures).", ""]
     parts = [_machine(results["machine"])]
-    sections = {"pipeline": _pipeline, "incremental": _incremental, "noop": _noop,
+    driver_memory = results.get("plan", {}).get("driver_memory", "1g")
+    sections = {"pipeline": lambda runs: _pipeline(runs, driver_memory),
+                "incremental": _incremental, "noop": _noop,
                 "silver_merge": _merge, "publish": _publish, "peers": _peers}  # fmt: skip
     for key, part in sections.items():
         if key in results:

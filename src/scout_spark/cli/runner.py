@@ -18,6 +18,7 @@ from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
+from scout_spark.runtime.jvm import job_group
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES, Stage
 
@@ -34,7 +35,13 @@ def _say(stage: str, message: str) -> None:
 
 
 def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
-    """Run one stage in an existing session, with ledger rows on start and end."""
+    """Run one stage in an existing session, with ledger rows on start and end; its Spark
+    jobs, the ledger's included, carry the stage's name as their job group."""
+    with job_group(spark, stage.name):
+        return _run_stage(stage, spark, config, args)
+
+
+def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
     run_id = getattr(args, "run_id", None) or new_run_id(stage.name)
     who = RunIdentity(
         run_id=run_id,
@@ -83,7 +90,7 @@ def invoke(spark: SparkSession, config: Config, stage_name: str, **options: obje
     vars(args).update(options)
     run_id = new_run_id(stage_name)
     who = RunIdentity(run_id, run_id, stage_name, datetime.now(UTC))
-    with tagged_commits(spark, run_id):
+    with tagged_commits(spark, run_id), job_group(spark, stage.name):
         return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
 
 

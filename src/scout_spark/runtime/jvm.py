@@ -7,17 +7,56 @@ here that needs one has a Connect path beside it, or says in one line that it ca
 """
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from pyspark.sql import DataFrame, SparkSession
+
+JOB_GROUP = "spark.jobGroup.id"
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def is_connect(spark: SparkSession) -> bool:
     """True for a Spark Connect client session (no JVM in this process)."""
     return type(spark).__module__.startswith("pyspark.sql.connect")
+
+
+# --- Steps: which stage or step each Spark job belongs to ----------------------------
+
+
+@contextmanager
+def job_group(spark: SparkSession, name: str) -> Iterator[None]:
+    """Spark jobs this thread starts in the block carry `name`: the Spark UI, the event
+    log and the benchmark's job profile say which step each job belongs to."""
+    if is_connect(spark):
+        spark.addTag(name)
+        try:
+            yield
+        finally:
+            spark.removeTag(name)
+        return
+    context = spark.sparkContext
+    previous = context.getLocalProperty(JOB_GROUP)
+    context.setLocalProperty(JOB_GROUP, name)
+    try:
+        yield
+    finally:
+        context.setLocalProperty(JOB_GROUP, previous)  # type: ignore[arg-type]
+
+
+def in_this_step(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, which another thread will run, with this thread's job group (classic) or tags
+    (Connect): pinned py4j threads start without the caller's local properties."""
+    from pyspark.util import inheritable_thread_target
+
+    session = SparkSession.getActiveSession()
+    if session is None:
+        return fn
+    return inheritable_thread_target(session)(fn)  # type: ignore[no-any-return]
 
 
 # --- Publish: binary blobs from the executors as raw bytes (classic only) -----------------
@@ -64,6 +103,7 @@ def _partitions_ahead(rdd: Any, depth: int) -> Iterator[bytes]:
         with _load_from_socket(sock, NoOpSerializer()) as stream:
             return list(stream)
 
+    fetch = in_this_step(fetch)
     indices = iter(range(rdd.getNumPartitions()))
     with ThreadPoolExecutor(depth, thread_name_prefix="publish-fetch") as pool:
         pending = deque(pool.submit(fetch, i) for i in islice(indices, depth))
