@@ -41,6 +41,7 @@ from scout_spark.publish.plan import (
 )
 from scout_spark.publish.registry import Refresh
 from scout_spark.publish.tables import PUBLISH_TABLES
+from scout_spark.runtime.jvm import in_this_step
 
 LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('scout_spark.publish'), hashtext(%s))"
 
@@ -167,7 +168,8 @@ def _publish(ctx: RunContext, conn: Connection) -> StageResult:
     since = finalize.last_watermark(conn, pg)
     registered = registry.registered_versions(conn, pg.schema)
     with ThreadPoolExecutor(max_workers=1) as side:  # monitoring rows, while tables load
-        refresh = side.submit(registry.gather, spark, config, versions, since, registered)
+        gather = in_this_step(registry.gather)
+        refresh = side.submit(gather, spark, config, versions, since, registered)
         window = current_window(spark, config, versions, state.window_start if state else None)
         if previous == versions and _mode(ctx) != "full_refresh" and not window.has_moved:
             return _record_skip(ctx, conn, versions, window, refresh.result())
