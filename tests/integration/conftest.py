@@ -4,8 +4,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from publish_lake import lake_case
 from pyspark.sql import SparkSession
-from test_publish_support import lake_case
 
 from scout_spark.config import Config
 

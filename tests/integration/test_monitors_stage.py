@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from delta.tables import DeltaTable
 from psycopg import sql
+from publish_lake import fresh_schema, pg
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from test_publish_support import fresh_schema, pg
 
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.runner import run_stage as run_with_ledger

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from publish_lake import dashboard_state, fresh_schema
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from test_publish_support import dashboard_state, fresh_schema
 
 from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser

@@ -3,9 +3,9 @@
 from collections.abc import Callable
 
 import pytest
+from publish_lake import fresh_schema
 from pyspark.sql import SparkSession
 from test_pipeline_rollback import _dashboard
-from test_publish_support import fresh_schema
 from test_silver_stage import (  # noqa: F401  (fixtures)
     add_second_delivery,
     first_run,
