@@ -1,4 +1,9 @@
-"""Shared fixtures: the local services, one test config, ONE SparkSession per test session."""
+"""Shared fixtures: the local services, one test config, ONE SparkSession per test session.
+
+The services (S3 endpoint, Postgres) start only when a collected test needs them: it requests
+`services_env` (directly or through `s3`, `s3_bucket`, `case`) or is marked s3, postgres or
+e2e. Unit tests never do; collection fails loudly if one does.
+"""
 
 import dataclasses
 import uuid
@@ -24,11 +29,36 @@ TEST_SPARK_SETTINGS = (
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.threshold=5M",
 )
+SERVICE_MARKERS = ("s3", "postgres", "e2e")
+NEEDS_SERVICES = pytest.StashKey[bool]()
+UNIT_TESTS = Path(__file__).parent / "unit"
+
+
+def needs_services(item: pytest.Item) -> bool:
+    """Whether the test talks to the S3 endpoint or Postgres (by its fixtures or markers)."""
+    fixtures = getattr(item, "fixturenames", ())
+    return "services_env" in fixtures or any(item.get_closest_marker(m) for m in SERVICE_MARKERS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Unit tests need no services: a unit test that asks for them stops the run here."""
+    wanting = [item for item in items if needs_services(item)]
+    units = [item.nodeid for item in wanting if UNIT_TESTS in Path(item.path).parents]
+    if units:
+        raise pytest.UsageError(
+            f"unit tests must need no services (move them to tests/integration): {units}"
+        )
+    config.stash[NEEDS_SERVICES] = bool(wanting)
 
 
 @pytest.fixture(scope="session")
-def services_env() -> dict[str, str]:
+def services_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment of the local S3 endpoint and Postgres (started if not running)."""
+    if not request.config.stash.get(NEEDS_SERVICES, False):
+        pytest.fail(
+            "services_env was reached by a test that neither requests it nor is marked "
+            f"{'/'.join(SERVICE_MARKERS)}: declare it, so the services start before Spark"
+        )
     start_all()  # idempotent: a no-op when both are running
     return load_services_env()
 
@@ -39,8 +69,15 @@ def test_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def test_config(services_env: dict[str, str], test_root: Path) -> Config:
-    """The local config with the lake and landing zone in a throwaway folder."""
+def test_config(request: pytest.FixtureRequest, test_root: Path) -> Config:
+    """The local config with the lake and landing zone in a throwaway folder.
+
+    When any collected test needs the services they start first: the config reads their
+    ports, and the Spark JVM (started once, from this config) inherits their S3 keys from
+    the environment only at launch. A run of unit tests alone starts neither.
+    """
+    if request.config.stash.get(NEEDS_SERVICES, False):
+        request.getfixturevalue("services_env")
     return load_config(
         "local",
         overrides=[

@@ -12,6 +12,7 @@ from scout_spark.config import Config
 
 @pytest.fixture
 def case(
+    services_env: dict[str, str],
     spark: SparkSession,
     test_config: Config,
     tmp_path_factory: pytest.TempPathFactory,

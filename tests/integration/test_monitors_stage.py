@@ -30,6 +30,8 @@ from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.sample.cli import main as generate
 from scout_spark.stages import STAGES
 
+pytestmark = pytest.mark.postgres
+
 FIRST_DAY = date(2026, 3, 1)
 PENDING_DAY = FIRST_DAY + timedelta(days=3)  # missing_success: the last day has no _SUCCESS
 LANDING = [

@@ -4,6 +4,7 @@ import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from psycopg import sql
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -11,6 +12,8 @@ from pyspark.sql import functions as F
 from scout_spark.config import Config
 from scout_spark.publish.binary_copy import copy_rows
 from scout_spark.publish.connection import connect
+
+pytestmark = pytest.mark.postgres
 
 PG_COLUMNS = (
     "s text, d double precision, ts timestamptz, m numeric(14,2), day date, n integer,"
