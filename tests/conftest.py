@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from scout_spark.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.ops.results import StageResult
@@ -29,6 +31,8 @@ TEST_SPARK_SETTINGS = (
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.threshold=5M",
 )
+# The shared prepared lakes' landing: two days, row and file faults, a day held back.
+PREPARED_LANDING = LandingSize(days=2, transactions_per_day=60)
 SERVICE_MARKERS = ("s3", "postgres", "e2e")
 NEEDS_SERVICES = pytest.StashKey[bool]()
 UNIT_TESTS = Path(__file__).parent / "unit"
@@ -90,10 +94,17 @@ def test_config(request: pytest.FixtureRequest, test_root: Path) -> Config:
 
 @pytest.fixture(scope="session")
 def spark(test_config: Config) -> Iterator[SparkSession]:
-    """The one SparkSession of the test session: Delta, S3A, JDBC and Avro jars loaded."""
+    """The one SparkSession of the test session: Delta, S3A, JDBC and Avro jars loaded.
+
+    A second JVM would cost its start and its memory on a shared machine: at the end the
+    session's SparkContext must still be the only one (no test stopped or replaced it).
+    """
     session = build_spark_session(test_config)
+    context = session.sparkContext
     yield session
+    current = SparkContext._active_spark_context
     session.stop()
+    assert current is context, "a test stopped or replaced the one SparkContext of the session"
 
 
 @pytest.fixture(scope="session")
@@ -141,3 +152,21 @@ def run_stage(spark: SparkSession):  # type: ignore[no-untyped-def]
         return invoke(spark, config, stage_name, **options)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def chaos_prepared(
+    services_env: dict[str, str],
+    spark: SparkSession,
+    test_config: Config,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Prepared]:
+    """Lakes built once per session and shared: pipeline run 1 over all days but the last,
+    then (the last day landed) run 2 stage by stage, each stage's starting state saved
+    (`before[stage]`; rollback and maintain start after run 2's publish).
+
+    Copy-on-write: a test that changes a state works on `copy_world(state, ...)`.
+    """
+    ready = prepare(spark, test_config, tmp_path_factory.mktemp("prepared"), PREPARED_LANDING)
+    yield ready
+    drop_prepared(ready)
