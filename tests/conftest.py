@@ -1,4 +1,9 @@
-"""Shared fixtures: the local services, one test config, ONE SparkSession per test session."""
+"""Shared fixtures: the local services, one test config, ONE SparkSession per test session.
+
+The services (S3 endpoint, Postgres) start only when a collected test needs them: it requests
+`services_env` (directly or through `s3`, `s3_bucket`, `case`) or is marked s3, postgres or
+e2e. Unit tests never do; collection fails loudly if one does.
+"""
 
 import dataclasses
 import uuid
@@ -6,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from scout_spark.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.ops.results import StageResult
@@ -24,11 +31,38 @@ TEST_SPARK_SETTINGS = (
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.threshold=5M",
 )
+# The shared prepared lakes' landing: two days, row and file faults, a day held back.
+PREPARED_LANDING = LandingSize(days=2, transactions_per_day=60)
+SERVICE_MARKERS = ("s3", "postgres", "e2e")
+NEEDS_SERVICES = pytest.StashKey[bool]()
+UNIT_TESTS = Path(__file__).parent / "unit"
+
+
+def needs_services(item: pytest.Item) -> bool:
+    """Whether the test talks to the S3 endpoint or Postgres (by its fixtures or markers)."""
+    fixtures = getattr(item, "fixturenames", ())
+    return "services_env" in fixtures or any(item.get_closest_marker(m) for m in SERVICE_MARKERS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Unit tests need no services: a unit test that asks for them stops the run here."""
+    wanting = [item for item in items if needs_services(item)]
+    units = [item.nodeid for item in wanting if UNIT_TESTS in Path(item.path).parents]
+    if units:
+        raise pytest.UsageError(
+            f"unit tests must need no services (move them to tests/integration): {units}"
+        )
+    config.stash[NEEDS_SERVICES] = bool(wanting)
 
 
 @pytest.fixture(scope="session")
-def services_env() -> dict[str, str]:
+def services_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment of the local S3 endpoint and Postgres (started if not running)."""
+    if not request.config.stash.get(NEEDS_SERVICES, False):
+        pytest.fail(
+            "services_env was reached by a test that neither requests it nor is marked "
+            f"{'/'.join(SERVICE_MARKERS)}: declare it, so the services start before Spark"
+        )
     start_all()  # idempotent: a no-op when both are running
     return load_services_env()
 
@@ -39,8 +73,15 @@ def test_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def test_config(services_env: dict[str, str], test_root: Path) -> Config:
-    """The local config with the lake and landing zone in a throwaway folder."""
+def test_config(request: pytest.FixtureRequest, test_root: Path) -> Config:
+    """The local config with the lake and landing zone in a throwaway folder.
+
+    When any collected test needs the services they start first: the config reads their
+    ports, and the Spark JVM (started once, from this config) inherits their S3 keys from
+    the environment only at launch. A run of unit tests alone starts neither.
+    """
+    if request.config.stash.get(NEEDS_SERVICES, False):
+        request.getfixturevalue("services_env")
     return load_config(
         "local",
         overrides=[
@@ -53,10 +94,17 @@ def test_config(services_env: dict[str, str], test_root: Path) -> Config:
 
 @pytest.fixture(scope="session")
 def spark(test_config: Config) -> Iterator[SparkSession]:
-    """The one SparkSession of the test session: Delta, S3A, JDBC and Avro jars loaded."""
+    """The one SparkSession of the test session: Delta, S3A, JDBC and Avro jars loaded.
+
+    A second JVM would cost its start and its memory on a shared machine: at the end the
+    session's SparkContext must still be the only one (no test stopped or replaced it).
+    """
     session = build_spark_session(test_config)
+    context = session.sparkContext
     yield session
+    current = SparkContext._active_spark_context
     session.stop()
+    assert current is context, "a test stopped or replaced the one SparkContext of the session"
 
 
 @pytest.fixture(scope="session")
@@ -104,3 +152,21 @@ def run_stage(spark: SparkSession):  # type: ignore[no-untyped-def]
         return invoke(spark, config, stage_name, **options)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def chaos_prepared(
+    services_env: dict[str, str],
+    spark: SparkSession,
+    test_config: Config,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Prepared]:
+    """Lakes built once per session and shared: pipeline run 1 over all days but the last,
+    then (the last day landed) run 2 stage by stage, each stage's starting state saved
+    (`before[stage]`; rollback and maintain start after run 2's publish).
+
+    Copy-on-write: a test that changes a state works on `copy_world(state, ...)`.
+    """
+    ready = prepare(spark, test_config, tmp_path_factory.mktemp("prepared"), PREPARED_LANDING)
+    yield ready
+    drop_prepared(ready)

@@ -10,6 +10,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
 from pyspark.sql import SparkSession
 
 from scout_spark.bench.benchmark import SMOKE, run_benchmark
@@ -17,6 +18,8 @@ from scout_spark.bench.pipeline_runs import STAGES
 from scout_spark.bench.render import render
 from scout_spark.config import Config
 from scout_spark.publish.connection import connect
+
+pytestmark = pytest.mark.postgres
 
 IN_SUITE = ("pipeline", "merge", "peers", "publish")
 

@@ -14,6 +14,8 @@ from pyspark.sql import types as T
 from scout_spark.config import Config
 from scout_spark.publish.connection import jdbc_properties, jdbc_url, psycopg_kwargs
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def pg_schema(test_config: Config) -> Iterator[str]:

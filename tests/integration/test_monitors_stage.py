@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from delta.tables import DeltaTable
 from psycopg import sql
+from publish_lake import fresh_schema, pg
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from test_publish_support import fresh_schema, pg
 
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.runner import run_stage as run_with_ledger
@@ -29,6 +29,8 @@ from scout_spark.ops.results import StageResult
 from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.sample.cli import main as generate
 from scout_spark.stages import STAGES
+
+pytestmark = pytest.mark.postgres
 
 FIRST_DAY = date(2026, 3, 1)
 PENDING_DAY = FIRST_DAY + timedelta(days=3)  # missing_success: the last day has no _SUCCESS

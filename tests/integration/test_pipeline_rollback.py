@@ -1,18 +1,21 @@
-"""run_pipeline in one session, then a rollback returning every lake table and Postgres."""
+"""Two pipeline runs in one session, then a rollback returning every lake table and Postgres.
+
+The runs are the shared prepared states (tests/conftest.py `chaos_prepared`): built once per
+session for this test and the chaos sample; each test copies the state it changes.
+"""
 
 import argparse
-import json
-import shutil
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
+from publish_lake import dashboard_state
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from test_publish_support import dashboard_state, fresh_schema
 
+from scout_spark.bench.chaos_prepare import RUN1, RUN2, Prepared
+from scout_spark.bench.chaos_state import copy_world, drop_world
 from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.rollback import roll_back
@@ -23,21 +26,9 @@ from scout_spark.ops.ledger import latest_ledger, read_ledger
 from scout_spark.ops.rollback import NEVER_ROLLED_BACK
 from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
-from scout_spark.sample.cli import main as generate
 
 pytestmark = pytest.mark.postgres
 Snapshot = dict[str, list[str]]
-
-
-def _land(generated: Path, landing: Path, *, held_back: str | None) -> None:
-    """Copy the generated files into the landing zone, except those dated `held_back`."""
-    manifest = json.loads((generated / "_manifest.json").read_text())
-    for entry in manifest["files"]:
-        if entry.get("date") == held_back:
-            continue
-        target = landing / entry["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(generated / entry["path"], target)
 
 
 def _restorable(spark: SparkSession, config: Config, prefix: str = "") -> dict[str, str]:
@@ -90,37 +81,42 @@ def _statuses(spark: SparkSession, config: Config, pipeline_run: str) -> dict[st
     return {r["stage"]: r["status"] for r in rows.collect()}
 
 
-def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
-    spark: SparkSession, lake_config, run_stage, tmp_path: Path
-) -> None:
-    generated = tmp_path / "generated"
-    generate(["--dest", str(generated), "--days", "3", "--transactions-per-day", "60",
-              "--stores", "8", "--customers", "40", "--faults", "none", "--seed", "7"])  # fmt: skip
-    last_day = max(e["date"] for e in json.loads((generated / "_manifest.json").read_text())["files"]
-                   if e.get("date"))  # fmt: skip
-    with fresh_schema(lake_config("rollback")) as config:
-        landing = Path(config.source.root.removeprefix("file://"))
-        _land(generated, landing, held_back=last_day)
+def _finished_at(spark: SparkSession, config: Config, pipeline_run: str) -> datetime:
+    """The last ledger row of a pipeline run: after its commits, before any later run's."""
+    rows = read_ledger(spark, config).filter(F.col("pipeline_run_id") == pipeline_run)
+    seconds = rows.agg(F.max(F.col("recorded_at").cast("double"))).first()
+    assert seconds is not None and seconds[0] is not None, pipeline_run
+    return datetime.fromtimestamp(seconds[0], UTC)
 
-        assert _pipeline(spark, config, "p1") == 0
-        statuses = _statuses(spark, config, "p1")
+
+def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
+    spark: SparkSession, chaos_prepared: Prepared, run_stage, tmp_path: Path
+) -> None:
+    """The shared prepared runs: run 1 over all days but the last, then (the last day
+    landed) run 2. `before` is the state after run 1; the test works on a copy of run 2's."""
+    before = chaos_prepared.before["bronze"].config
+    world = copy_world(chaos_prepared.before["rollback"], tmp_path / "rollback")
+    config = world.config
+    try:
+        statuses = _statuses(spark, config, RUN1)
         assert set(PIPELINE_ORDER[:-1]) <= statuses.keys()
         assert set(statuses.values()) == {"succeeded"}, statuses
-        lake_before, dashboard_before = _lake(spark, config), _dashboard(config)
-        time.sleep(1)
-        between = datetime.now(UTC)
+        # Run 2 (its stages exited 0, or the preparation stopped) skips the datasets that
+        # got no new day, so only its stage rows are checked.
+        statuses = _statuses(spark, config, RUN2)
+        assert {statuses.get(s) for s in PIPELINE_ORDER[:-1]} == {"succeeded"}, statuses
+        lake_before, dashboard_before = _lake(spark, before), _dashboard(before)
+        between = _finished_at(spark, config, RUN1)
 
-        _land(generated, landing, held_back=None)
-        assert _pipeline(spark, config, "p2") == 0
         assert _lake_differs(spark, config, lake_before)
         dashboard_p2 = _dashboard(config)
         assert dashboard_p2 != dashboard_before
 
-        refused = rollback_parser().parse_args(["--run-id", "p1"])
-        assert roll_back(spark, config, refused) == 1  # p2 wrote the same tables later
+        refused = rollback_parser().parse_args(["--run-id", RUN1])
+        assert roll_back(spark, config, refused) == 1  # run 2 wrote the same tables later
         assert _dashboard(config) != dashboard_before
 
-        assert roll_back(spark, config, rollback_parser().parse_args(["--run-id", "p2"])) == 0
+        assert roll_back(spark, config, rollback_parser().parse_args(["--run-id", RUN2])) == 0
         lake_after = _lake(spark, config)
         assert {k: v for k, v in lake_after.items() if v or k in lake_before} == lake_before
         assert _dashboard(config) == dashboard_before
@@ -129,7 +125,7 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
             F.col("stage") == "rollback"
         )
         row = rollback_rows.filter(F.col("status") == "succeeded").first()
-        assert row is not None and row["metrics"]["rolled_back_run"] == "p2"
+        assert row is not None and row["metrics"]["rolled_back_run"] == RUN2
         assert (
             row["versions_after"]["silver/transactions"]
             > row["versions_before"]["silver/transactions"]
@@ -139,12 +135,15 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
         assert _pipeline(spark, config, "p3") == 0
         assert _dashboard(config) == dashboard_p2
 
-        # Time travel: gold rebuilt from silver as it was between p1 and p2 equals p1's gold.
+        # Time travel: gold rebuilt from silver as it was between run 1 and run 2 equals
+        # run 1's gold.
         with pytest.raises(ConfigError, match="add --full-refresh"):
             run_stage(config, "gold", as_of_timestamp=between)
         run_stage(config, "gold", full_refresh=True, as_of_timestamp=between)
         gold_now = _lake(spark, config, prefix="gold/")
         assert gold_now == {k: v for k, v in lake_before.items() if k.startswith("gold/")}
+    finally:
+        drop_world(world)
 
 
 def test_rollback_of_an_unknown_run_fails_clearly(spark: SparkSession, lake_config) -> None:

@@ -3,15 +3,13 @@
 from collections.abc import Callable
 
 import pytest
+from publish_lake import fresh_schema
 from pyspark.sql import SparkSession
-from test_pipeline_rollback import _dashboard
-from test_publish_support import fresh_schema
-from test_silver_stage import (  # noqa: F401  (fixtures)
+from silver_lake import (
     add_second_delivery,
-    first_run,
-    lake_copy,
     run,
 )
+from test_pipeline_rollback import _dashboard
 
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
@@ -26,7 +24,7 @@ class Killed(BaseException):
 
 def test_publish_refuses_a_gold_half_rebuilt_by_a_killed_run_until_gold_reruns(
     spark: SparkSession,
-    lake_copy: Callable[[str], Config],  # noqa: F811 (the imported fixture)
+    lake_copy: Callable[[str], Config],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import scout_spark.pipelines.gold as gold

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from pyspark.sql import SparkSession
-from test_publish_support import (
+from publish_lake import (
     DAYS,
     assert_matches_lake,
     customer_rows,
@@ -15,6 +14,7 @@ from test_publish_support import (
     day_rows,
     write_table,
 )
+from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.ops.results import StageResult

@@ -15,6 +15,7 @@ from scout_spark.config import Config
 from scout_spark.publish.binary_copy import ITERATOR, SOCKET, copy_rows, payloads
 from scout_spark.publish.connection import connect
 
+pytestmark = pytest.mark.postgres
 STREAMS = pytest.mark.parametrize("stream", [SOCKET, ITERATOR])
 
 PG_COLUMNS = (

@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from pyspark.sql import SparkSession
-from test_publish_support import (
+from publish_lake import (
     DAYS,
     assert_matches_lake,
     customer_rows,
@@ -14,6 +13,7 @@ from test_publish_support import (
     write_days,
     write_table,
 )
+from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.parallel import for_each

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from test_publish_support import fresh_schema, pg
+from publish_lake import fresh_schema, pg
 
 from scout_spark.config import Config
 from scout_spark.publish.migrate import load_scripts, migrate

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from publish_lake import DAYS, pg, published_versions
 from pyspark.sql import SparkSession
-from test_publish_support import DAYS, pg, published_versions
 
 from scout_spark.config import Config
 from scout_spark.config.loader import DEFAULT_CONF_DIR

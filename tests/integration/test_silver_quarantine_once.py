@@ -6,11 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from test_silver_stage import (  # noqa: F401  (fixtures)
+from silver_lake import (
     add_bronze,
     add_second_delivery,
-    first_run,
-    lake_copy,
     run,
     table,
 )
@@ -33,7 +31,7 @@ def _row_ids(spark: SparkSession, config: Config, name: str) -> tuple[int, int]:
 
 def test_quarantine_rows_land_once_after_a_crash_before_the_checkpoint_when_bronze_moved(
     spark: SparkSession,
-    lake_copy: Callable[[str], Config],  # noqa: F811 (the imported fixture)
+    lake_copy: Callable[[str], Config],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import scout_spark.pipelines.silver as silver
