@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Local services on 127.0.0.1 (moto S3 endpoint, private PostgreSQL).
-# Usage: scripts/services.sh start|stop|status|env [s3|postgres]
+# Local services on 127.0.0.1 (moto S3 endpoint, private PostgreSQL, Spark Connect server).
+# Usage: scripts/services.sh start|stop|status|env [s3|postgres|connect]
+# `start` alone starts s3 and postgres; `start connect` adds the Connect server
+# (its address lands in services.env as SCOUT_SPARK_REMOTE, never as SPARK_REMOTE).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,4 +1,10 @@
-"""Build the one SparkSession a run uses: Delta, S3A, explicit time zone, pinned jars."""
+"""Build the one SparkSession a run uses: Delta, S3A, explicit time zone, pinned jars.
+
+Classic, or a Spark Connect client when SPARK_REMOTE (pyspark's own switch) or the config
+key spark.remote names a server. A Connect server holds what only it can (master, jars,
+SQL extensions, catalog, driver memory and JVM options, spark.hadoop.*): the client sends
+runtime SQL settings only, since a server refuses or silently drops the rest.
+"""
 
 import os
 import sys
@@ -9,12 +15,22 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
-from scout_spark.errors import SetupError
 from scout_spark.jars import resolve_jars
+from scout_spark.lake.writes import configure_tables
+from scout_spark.runtime.jvm import check_delta, set_log_level
 
 LOG4J_CONF = Path(__file__).resolve().parents[2] / "conf" / "log4j2.properties"
 DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
 DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+# Runtime settings a Connect client may send; within them, those fixed at server start.
+RUNTIME_PREFIXES = ("spark.sql.", "spark.databricks.delta.")
+SERVER_ONLY_PREFIXES = (
+    "spark.sql.extensions",
+    "spark.sql.catalog.",
+    "spark.sql.catalogImplementation",
+    "spark.sql.warehouse.dir",
+    "spark.sql.hive.",
+)
 
 
 def spark_conf(config: Config) -> dict[str, str]:
@@ -30,7 +46,8 @@ def spark_conf(config: Config) -> dict[str, str]:
         # Spark's console progress bar on long stages (spark-submit leaves it off).
         "spark.ui.showConsoleProgress": "true",
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
-        # Every table records its changes, so each layer reads only what changed upstream.
+        # Defaults for tables made outside lake/writes.py, which sets both on each table it
+        # creates (a Connect server may drop these session settings without a word).
         "spark.databricks.delta.properties.defaults.enableChangeDataFeed": "true",
         # A MERGE of a few corrections writes only them, not every file they touch.
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": str(
@@ -71,35 +88,42 @@ def _jvm_already_running() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
+def remote_of(config: Config) -> str | None:
+    """The Spark Connect server this run talks to (spark.remote, else SPARK_REMOTE), if any."""
+    return config.spark.remote or os.environ.get("SPARK_REMOTE") or None
+
+
+def connect_conf(config: Config) -> dict[str, str]:
+    """The settings of spark_conf a Connect client sends: runtime SQL settings only."""
+    return {
+        key: value
+        for key, value in spark_conf(config).items()
+        if key.startswith(RUNTIME_PREFIXES) and not key.startswith(SERVER_ONLY_PREFIXES)
+    }
+
+
 def build_spark_session(config: Config) -> SparkSession:
-    """Create (or reuse) the SparkSession for this config and check Delta is loadable."""
-    if config.s3.disable_ec2_metadata:
-        os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
-    if (config.spark.master or "").startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        # Python workers run this interpreter (with this package), not whatever is on PATH.
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder
-    for key, value in spark_conf(config).items():
+    """Create (or reuse) the SparkSession for this config and check Delta is usable."""
+    remote = remote_of(config)
+    if remote:
+        builder = SparkSession.builder.remote(remote)
+        settings = connect_conf(config)
+    else:
+        if config.s3.disable_ec2_metadata:
+            os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+        if (config.spark.master or "").startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            # Python workers run this interpreter (with this package), not whatever is on PATH.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = SparkSession.builder
+        settings = spark_conf(config)
+    for key, value in settings.items():
         builder = builder.config(key, value)
+    configure_tables(config.lake.deletion_vectors)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel(config.spark.log_level)
-    _check_delta_loaded(spark)
+    set_log_level(spark, config.spark.log_level)
+    check_delta(spark)
     return spark
-
-
-def _check_delta_loaded(spark: SparkSession) -> None:
-    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
-    try:
-        jvm.java.lang.Class.forName(
-            DELTA_EXTENSION, False, jvm.Thread.currentThread().getContextClassLoader()
-        )
-    except Exception:
-        raise SetupError(
-            "Delta Lake classes are not on the driver class path: run through "
-            "scripts/spark-submit (adds the cached jars), pass --jars $(scout-jars), "
-            "or use a platform that provides Delta"
-        ) from None
 
 
 @contextmanager

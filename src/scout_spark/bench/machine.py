@@ -10,6 +10,7 @@ from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.publish.connection import connect
+from scout_spark.runtime.jvm import java_version, master
 
 
 def _meminfo_gib() -> float | None:
@@ -41,7 +42,6 @@ def _version(package: str) -> str:
 
 def machine_info(spark: SparkSession, config: Config) -> dict[str, Any]:
     """The machine and software the benchmark ran on."""
-    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
     with connect(config.postgres, autocommit=True) as conn:
         postgres = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
     return {
@@ -50,9 +50,9 @@ def machine_info(spark: SparkSession, config: Config) -> dict[str, Any]:
         "cpu": _cpu_model(),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "java": jvm.System.getProperty("java.version"),
+        "java": java_version(spark),
         "spark": spark.version,
-        "spark_master": spark.sparkContext.master,
+        "spark_master": master(spark),
         "driver_memory": config.spark.driver_memory,
         "delta_spark": _version("delta-spark"),
         "postgres": postgres,

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.lake import delta_sql
 from scout_spark.lake.writes import DeltaTarget, merge, operation_metrics, overwrite, read_version
 from scout_spark.pipelines.silver_writes import (
     SILVER_KEYS,
@@ -58,7 +58,7 @@ def _target(config: Config, path: str) -> DeltaTarget:
 
 def _num_files(spark: SparkSession, path: str) -> int:
     """Data files in the table's current version."""
-    row = DeltaTable.forPath(spark, path).detail().select("numFiles").first()
+    row = delta_sql.detail(spark, path).select("numFiles").first()
     return int(row["numFiles"]) if row is not None else 0
 
 

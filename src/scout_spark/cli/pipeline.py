@@ -11,7 +11,7 @@ from scout_spark.cli.args import base_parser
 from scout_spark.cli.errors import describe_error
 from scout_spark.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, new_run_id, run_stage
 from scout_spark.config import Config, load_config
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ScoutError, SetupError
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES
 
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         spark = build_spark_session(config)
     except ScoutError as exc:
         _say(f"error: {describe_error(exc, None)}")
-        return EXIT_USAGE
+        return EXIT_FAILED if isinstance(exc, SetupError) else EXIT_USAGE
     try:
         return run_stages(spark, config, stages, args, args.run_id or new_run_id("pipeline"))
     finally:

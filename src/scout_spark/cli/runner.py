@@ -13,7 +13,7 @@ from scout_spark.cli.args import base_parser
 from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error
 from scout_spark.config import Config, load_config
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ScoutError, SetupError
 from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
@@ -105,7 +105,8 @@ def main(stage_name: str, argv: Sequence[str] | None = None) -> int:
         spark = build_spark_session(config)
     except ScoutError as exc:
         _say(stage_name, f"error: {describe_error(exc, None)}")
-        return EXIT_USAGE
+        # Bad arguments or config: 2; a session that cannot run (no Delta, no server): 1.
+        return EXIT_FAILED if isinstance(exc, SetupError) else EXIT_USAGE
     try:
         return run_stage(stage, spark, config, args)
     finally:

@@ -61,6 +61,8 @@ class SparkConfig:
     driver_memory: str | None
     log_level: str
     extra_conf: dict[str, str] = field(default_factory=dict)
+    # sc://host:port: run as a Spark Connect client (as SPARK_REMOTE does); None: classic.
+    remote: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ records the pinned versions and the next incremental run picks up what came afte
 import argparse
 from datetime import UTC, datetime
 
-from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.lake import delta_sql
 from scout_spark.lake.writes import table_version
 
 
@@ -53,8 +53,7 @@ def add_as_of_arguments(parser: argparse.ArgumentParser) -> None:
 def _version_at(spark: SparkSession, path: str, instant: datetime) -> int | None:
     cutoff = instant.astimezone(UTC).replace(tzinfo=None)  # the session time zone is UTC
     row = (
-        DeltaTable.forPath(spark, path)
-        .history()
+        delta_sql.history(spark, path)
         .filter(F.col("timestamp") <= F.lit(cutoff))
         .agg(F.max("version"))
         .first()

@@ -3,7 +3,7 @@
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
-from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.hadoop_fs import open_fs
 
 # <layer>/<table> and <layer>/_state/<table> (bronze file state); _ops holds the ledger too.
 TABLE_GLOBS = ("*/*/_delta_log", "*/*/*/_delta_log")
@@ -12,7 +12,7 @@ TABLE_GLOBS = ("*/*/_delta_log", "*/*/*/_delta_log")
 def lake_tables(spark: SparkSession, config: Config) -> dict[str, str]:
     """Table name relative to the lake root (e.g. "silver/transactions") -> its path."""
     root = config.lake.root.rstrip("/")
-    fs = HadoopFs(spark, root + "/")
+    fs = open_fs(spark, root + "/", config.s3)
     prefix = fs.qualify(root).rstrip("/") + "/"
     tables: dict[str, str] = {}
     for pattern in TABLE_GLOBS:

@@ -126,52 +126,35 @@ class HadoopLockStore(LockStore):
     Create is the FileSystem's create-without-overwrite and replace/delete compare then
     act, so two runs starting within the same moment can both hold the lock. An ADLS
     store (conditional Blob PUT with If-None-Match / If-Match) would replace this.
+    A Spark Connect client has no FileSystem: HadoopObject says so in one line.
     """
 
     def __init__(self, spark: SparkSession | None, path: str) -> None:
         if spark is None:
             raise ConfigError(f"the lock at {path} needs a SparkSession (no native store)")
-        self.location = path
-        self._jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
-        self._path = self._jvm.org.apache.hadoop.fs.Path(path)
-        self._fs = self._path.getFileSystem(conf)
+        from scout_spark.runtime.jvm import HadoopObject
 
-    def _write(self, content: bytes, overwrite: bool) -> str | None:
-        try:
-            stream = self._fs.create(self._path, overwrite)
-        except Exception as exc:
-            if "FileAlreadyExists" in str(exc) or "PreconditionFailed" in str(exc):
-                return None
-            raise
-        stream.write(bytearray(content))
-        stream.close()
-        return hashlib.sha256(content).hexdigest()
+        self.location = path
+        self._object = HadoopObject(spark, path)
 
     def create(self, content: bytes) -> str | None:
-        return self._write(content, overwrite=False)
+        return self._object.write(content, overwrite=False)
 
     def read(self) -> tuple[bytes, str] | None:
-        if not self._fs.exists(self._path):
-            return None
-        stream = self._fs.open(self._path)
-        try:
-            data = bytes(self._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))
-        finally:
-            stream.close()
-        return data, hashlib.sha256(data).hexdigest()
+        data = self._object.read()
+        return None if data is None else (data, hashlib.sha256(data).hexdigest())
 
     def replace(self, content: bytes, version: str) -> str | None:
         current = self.read()
         if current is None or current[1] != version:
             return None
-        return self._write(content, overwrite=True)
+        return self._object.write(content, overwrite=True)
 
     def delete(self, version: str) -> bool:
         current = self.read()
         if current is None or current[1] != version:
             return False
-        return bool(self._fs.delete(self._path, False))
+        return self._object.delete()
 
 
 def lock_store_for(path: str, config: Config, spark: SparkSession | None) -> LockStore:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from delta.tables import DeltaTable
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.lake import delta_sql
 from scout_spark.ops.results import TableVersions
 
 
@@ -30,16 +30,37 @@ class DeltaTarget:
 
 def table_version(spark: SparkSession, path: str) -> int | None:
     """Latest committed version of the Delta table at `path`; None when there is no table."""
-    if not DeltaTable.isDeltaTable(spark, path):
+    if not delta_sql.is_delta_table(spark, path):
         return None
-    row = DeltaTable.forPath(spark, path).history(1).select("version").first()
+    row = delta_sql.history(spark, path, 1).select("version").first()
     return None if row is None else int(row["version"])
 
 
-def _writer(df: DataFrame, target: DeltaTarget, mode: str):  # type: ignore[no-untyped-def]
+# Set on each table as it is created (a write's delta.* options; existing tables ignore
+# them), not only through session defaults: a Connect server drops settings it refuses.
+_TABLE_PROPERTIES = {"delta.enableChangeDataFeed": "true", "delta.enableDeletionVectors": "true"}
+
+
+def configure_tables(deletion_vectors: bool) -> None:
+    """The properties new tables get in this process (config.lake.deletion_vectors)."""
+    _TABLE_PROPERTIES["delta.enableDeletionVectors"] = str(deletion_vectors).lower()
+
+
+def table_properties() -> dict[str, str]:
+    """Every table records its changes (each layer reads only what changed upstream); with
+    deletion vectors a MERGE of a few corrections writes only them."""
+    return dict(_TABLE_PROPERTIES)
+
+
+def delta_writer(df: DataFrame) -> DataFrameWriter:
+    """`df.write` in Delta format, creating a missing table with table_properties()."""
+    return df.write.format("delta").options(**table_properties())
+
+
+def _writer(df: DataFrame, target: DeltaTarget, mode: str) -> DataFrameWriter:
     if target.cluster_by:
         df = df.sort(*target.cluster_by)
-    writer = df.write.format("delta").mode(mode)
+    writer = delta_writer(df).mode(mode)
     if target.partition_by:
         writer = writer.partitionBy(*target.partition_by)
     return writer
@@ -122,19 +143,11 @@ def merge(
         _writer(created_df, target, "overwrite").save(target.path)
         return TableVersions(None, table_version(spark, target.path))
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in target.keys)
-    builder = DeltaTable.forPath(spark, target.path).alias("t").merge(source_df.alias("s"), on)
-    if delete_condition is not None:
-        builder = builder.whenMatchedDelete(condition=delete_condition)
-    if columns is None:
-        builder = builder.whenMatchedUpdateAll(condition=update_condition)
-    else:
-        values = {c: f"s.`{c}`" for c in columns}
-        builder = builder.whenMatchedUpdate(condition=update_condition, set=values)
-    if insert and columns is None:
-        builder = builder.whenNotMatchedInsertAll(condition=insert_condition)
-    elif insert:
-        builder = builder.whenNotMatchedInsert(condition=insert_condition, values=values)
-    builder.execute()
+    delta_sql.merge(
+        spark, target.path, source_df, on,
+        update_condition=update_condition, insert=insert, delete_condition=delete_condition,
+        insert_condition=insert_condition, columns=columns,
+    )  # fmt: skip
     return TableVersions(before, table_version(spark, target.path))
 
 
@@ -142,10 +155,10 @@ def operation_metrics(spark: SparkSession, path: str, version: int | None) -> di
     """Delta's operationMetrics of the commit `version` (empty when there is none)."""
     if version is None:
         return {}
-    table = DeltaTable.forPath(spark, path)
-    row = table.history(1).select("version", "operationMetrics").first()
+    row = delta_sql.history(spark, path, 1).select("version", "operationMetrics").first()
     if row is None or row["version"] != version:
-        row = table.history().filter(F.col("version") == version).select("operationMetrics").first()
+        matching = delta_sql.history(spark, path).filter(F.col("version") == version)
+        row = matching.select("operationMetrics").first()
     return dict(row["operationMetrics"] or {}) if row is not None else {}
 
 
@@ -177,7 +190,7 @@ def rows_written(spark: SparkSession, path: str, versions: TableVersions) -> int
     if versions.after is None or versions.after == versions.before:
         return 0
     first = 0 if versions.before is None else versions.before + 1
-    history_df = DeltaTable.forPath(spark, path).history(versions.after - first + 1)
+    history_df = delta_sql.history(spark, path, versions.after - first + 1)
     metrics = [
         row["operationMetrics"] or {}
         for row in history_df.filter(F.col("version") >= first).select("operationMetrics").collect()

@@ -12,6 +12,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
+from scout_spark.lake.writes import delta_writer
 from scout_spark.ops.results import StageResult
 
 LEDGER_SCHEMA = T.StructType(
@@ -85,7 +86,7 @@ def record(
 ) -> None:
     """Append one ledger row (a Delta commit of its own)."""
     row_df = spark.createDataFrame([_row(config, who, status, result, error)], LEDGER_SCHEMA)
-    row_df.write.format("delta").mode("append").save(ledger_path(config))
+    delta_writer(row_df).mode("append").save(ledger_path(config))
 
 
 def read_ledger(spark: SparkSession, config: Config) -> DataFrame:

@@ -10,12 +10,12 @@ lock, so maintenance never races the pipeline.
 import argparse
 from contextlib import AbstractContextManager
 
-from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 
 from scout_spark.cli.context import RunContext
 from scout_spark.config.model import LayerMaintenance
 from scout_spark.errors import ScoutError
+from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
@@ -66,9 +66,9 @@ def _vacuum_settings(spark: SparkSession) -> AbstractContextManager[None]:
 
 
 def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, str]:
-    builder = DeltaTable.forPath(spark, path).optimize()
     columns = [c.strip() for c in (zorder or "").split(",") if c.strip()]
-    metrics_df = builder.executeZOrderBy(*columns) if columns else builder.executeCompaction()
+    zorder_by = f" ZORDER BY ({', '.join(f'`{c}`' for c in columns)})" if columns else ""
+    metrics_df = spark.sql(f"OPTIMIZE {delta_sql.table_ref(path)}{zorder_by}")
     row = metrics_df.select("metrics.numFilesAdded", "metrics.numFilesRemoved").first()
     added, removed = (0, 0) if row is None else (row[0] or 0, row[1] or 0)
     return {"files_removed": str(removed), "files_added": str(added), "zorder": ",".join(columns)}
@@ -78,7 +78,7 @@ def _vacuum(spark: SparkSession, path: str, hours: int, *, dry_run: bool) -> dic
     if dry_run:
         listed = spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS DRY RUN").count()
         return {"would_delete": str(listed), "retention_hours": str(hours)}
-    DeltaTable.forPath(spark, path).vacuum(float(hours))
+    spark.sql(f"VACUUM {delta_sql.table_ref(path)} RETAIN {int(hours)} HOURS").collect()
     deleted = operation_metrics(spark, path, table_version(spark, path)).get("numDeletedFiles")
     return {"files_deleted": deleted or "0", "retention_hours": str(hours)}
 

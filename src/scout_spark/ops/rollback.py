@@ -15,12 +15,12 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
+from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag, tag_parts, undo_commits
 from scout_spark.lake.lock import TableLock
@@ -92,20 +92,20 @@ def stage_runs(spark: SparkSession, ctx: RunContext, target: str) -> list[str]:
 
 
 def _history(spark: SparkSession, path: str) -> list[Commit]:
-    rows = DeltaTable.forPath(spark, path).history().select("version", "userMetadata").collect()
+    rows = delta_sql.history(spark, path).select("version", "userMetadata").collect()
     return [Commit(int(r["version"]), r["userMetadata"]) for r in rows]
 
 
 def _roll_back(
     spark: SparkSession, path: str, plan: TableRollback, locks: list[TableLock]
 ) -> TableVersions:
-    table = DeltaTable.forPath(spark, path)
     for lock in locks:
         lock.check()
     if plan.restore_to is None:
-        table.delete()
+        spark.sql(f"DELETE FROM {delta_sql.table_ref(path)}").collect()
     else:
-        table.restoreToVersion(plan.restore_to)
+        restore = f"RESTORE TABLE {delta_sql.table_ref(path)} TO VERSION AS OF {plan.restore_to}"
+        spark.sql(restore).collect()
     crash_point("rollback.after_table")
     return TableVersions(plan.current, table_version(spark, path))
 

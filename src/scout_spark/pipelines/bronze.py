@@ -10,7 +10,6 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 
 from scout_spark.cli.args import parse_date
@@ -24,10 +23,11 @@ from scout_spark.layers.bronze import FILES_SCHEMA, select_bronze, with_lineage
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
+from scout_spark.runtime.jvm import cached
 from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
-from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.hadoop_fs import HadoopFs, open_fs
 from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
 from scout_spark.sources.readers import read_files
 
@@ -81,7 +81,7 @@ def _write_batch(
     read = read_files(spark, fs, files, columns=[f.name for f in SCHEMAS[dataset].fields])
     if not read.frames:
         return {}, read.rejected
-    bronze_df = select_bronze(
+    selected = select_bronze(
         with_lineage(
             read.frames[0],
             files_df=_files_df(spark, fs, files),
@@ -89,8 +89,8 @@ def _write_batch(
             run_id=ctx.who.run_id,
         ),
         dataset=dataset,
-    ).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
+    )
+    with cached(selected) as bronze_df:
         counts = {r[0]: r[1] for r in bronze_df.groupBy("_source_file").count().collect()}
         if None in counts:
             raise ScoutError(f"bronze {dataset}: {counts[None]} rows lost their file lineage")
@@ -100,8 +100,6 @@ def _write_batch(
             txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
         )  # fmt: skip
         return counts, read.rejected
-    finally:
-        bronze_df.unpersist()
 
 
 def _isolate(
@@ -200,7 +198,7 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     """Ingest one dataset's new files (or replay its unfinished batch) under its lock."""
     config, spark = ctx.config, ctx.spark
-    fs = HadoopFs(spark, config.source.root)
+    fs = open_fs(spark, config.source.root, config.s3)
     with TableLock(spark, config, f"bronze_{dataset}", ctx.who.run_id) as lock:
         state = FileState(spark, config.lake.root, dataset)
         batch, found = _plan(ctx, fs, dataset, state)

@@ -12,7 +12,6 @@ gold and the next run restates the dead run's dates too, whatever its mode.
 import argparse
 from datetime import date, timedelta
 
-from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -22,6 +21,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError, error_line
 from scout_spark.lake.as_of import input_version
+from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
     DeltaTarget,
@@ -141,7 +141,7 @@ def _plan(
         return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
     if ctx.args.full_refresh:
         return "full_refresh", None, "requested"
-    if not all(DeltaTable.isDeltaTable(spark, t.path) for t in gold_targets(config).values()):
+    if not all(is_delta_table(spark, t.path) for t in gold_targets(config).values()):
         return "full_refresh", None, "first build"
     if "silver/transactions" not in done:
         return "full_refresh", None, "no checkpoint yet"

@@ -37,6 +37,7 @@ from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.pipelines import monitor_inputs as inputs
 from scout_spark.publish.connection import safe_message
+from scout_spark.runtime.jvm import unpersist
 from scout_spark.schemas import SCHEMAS
 
 DATASETS = tuple(SCHEMAS)
@@ -134,7 +135,7 @@ def run_checks(ctx: RunContext) -> list[MonitorResult]:
         results += check_zero_rows(latest, stages=stages, datasets=DATASETS)
     finally:
         if ledger_df is not None:
-            ledger_df.unpersist()
+            unpersist(ledger_df)
     gaps = monitors.date_gaps
     results += [
         check_date_gaps(

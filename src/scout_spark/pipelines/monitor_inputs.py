@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 
-from delta.tables import DeltaTable
 from psycopg import IsolationLevel, sql
 from pyspark.sql import DataFrame, Row, SparkSession, Window
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.config.model import PostgresConfig
+from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.writes import read_version, table_version
 from scout_spark.layers.gold_changes import filter_sales_dates
 from scout_spark.layers.gold_schemas import GOLD_TRANSACTIONS_SCHEMA
@@ -29,6 +29,7 @@ from scout_spark.pipelines.gold import read_pinned, table_path
 from scout_spark.publish import finalize
 from scout_spark.publish.connection import connect
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
+from scout_spark.runtime.jvm import persist
 from scout_spark.sources.file_state import FileState
 
 GOLD_TRANSACTIONS, SILVER_TRANSACTIONS = "gold/transactions", "silver/transactions"
@@ -41,16 +42,16 @@ def _instant(micros: int | None) -> datetime | None:
 def read_final_ledger(spark: SparkSession, config: Config) -> DataFrame | None:
     """The newest row per (run_id, stage) of pipeline stages' runs that ended; None: no ledger.
 
-    Cached (a small table, read by several checks): the caller unpersists it.
+    Persisted (a small table, read by several checks): the caller unpersists it.
     """
     path = ledger_path(config)
-    if not DeltaTable.isDeltaTable(spark, path):
+    if not is_delta_table(spark, path):
         return None
     is_pipeline_stage = F.col("stage").rlike(r"^(bronze|silver|gold|platinum)(\.|$)")
-    return (
-        latest_ledger(read_version(spark, path).filter(is_pipeline_stage))
-        .filter(F.col("status").isin(*FINAL_STATUSES))
-        .cache()
+    return persist(
+        latest_ledger(read_version(spark, path).filter(is_pipeline_stage)).filter(
+            F.col("status").isin(*FINAL_STATUSES)
+        )
     )
 
 
@@ -127,7 +128,7 @@ def newest_ingests(
         .where((F.col("status") == "ingested") & (F.col("rows") > 0))
         .select(F.lit(dataset).alias("dataset"), "recorded_at")
         for dataset, path in paths.items()
-        if DeltaTable.isDeltaTable(spark, path)
+        if is_delta_table(spark, path)
     ]
     newest: dict[str, datetime | None] = dict.fromkeys(datasets)
     if frames:
@@ -143,7 +144,7 @@ def newest_ingests(
 def ingested_paths(spark: SparkSession, config: Config, dataset: str) -> list[str]:
     """Every source file path bronze has ingested for `dataset` (from its file state)."""
     path = FileState(spark, config.lake.root, dataset).target.path
-    if not DeltaTable.isDeltaTable(spark, path):
+    if not is_delta_table(spark, path):
         return []
     paths_df = read_version(spark, path).filter(F.col("status") == "ingested").select("file_path")
     return [row["file_path"] for row in paths_df.distinct().collect()]

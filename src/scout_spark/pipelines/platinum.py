@@ -8,13 +8,13 @@ gold items or silver customers moved on. Checkpoints: consumer `platinum`.
 
 from datetime import date, timedelta
 
-from delta.tables import DeltaTable
 from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
 from scout_spark.cli.context import RunContext
 from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
+from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import (
     DeltaTarget,
@@ -71,7 +71,7 @@ def _plan_monitors(
         return "full_refresh", None, "requested"
     monitors_path = table_path(ctx.config, "platinum/monitors")
     after, until = done.get(DAILY_STORE_SALES), versions[DAILY_STORE_SALES]
-    if not DeltaTable.isDeltaTable(ctx.spark, monitors_path) or after is None:
+    if not is_delta_table(ctx.spark, monitors_path) or after is None:
         return "full_refresh", None, "first build"
     if until is None or until < after:
         return "full_refresh", None, f"{DAILY_STORE_SALES} was rebuilt"
@@ -137,7 +137,7 @@ def run_platinum(ctx: RunContext) -> StageResult:
         features_due = mode == "full_refresh" or (
             mode == "incremental"
             and (
-                not DeltaTable.isDeltaTable(spark, targets["platinum/customer_features"].path)
+                not is_delta_table(spark, targets["platinum/customer_features"].path)
                 or any(done.get(name) != versions[name] for name in FEATURE_SOURCES)
             )
         )

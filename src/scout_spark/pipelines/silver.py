@@ -25,6 +25,7 @@ from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
 from scout_spark.pipelines.silver_writes import CONSUMER, DatasetWrite, write_dataset
 from scout_spark.quality import QualityRules, load_quality_rules
+from scout_spark.runtime.jvm import unpersist
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -172,6 +173,6 @@ def run_silver(ctx: RunContext) -> StageResult:
                 )
         finally:
             for df in checked.values():
-                df.unpersist()
+                unpersist(df)
     parts = {d: _part(writes[d], counts[d], batches[d]) for d in checked}
     return _total(mode, parts)

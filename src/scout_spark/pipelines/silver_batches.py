@@ -4,7 +4,6 @@ quarantine to replay) and those rows with their quality rule results."""
 from dataclasses import dataclass
 from datetime import date
 
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -23,6 +22,7 @@ from scout_spark.pipelines.silver_writes import (
     read_pinned,
 )
 from scout_spark.quality import QualityRules, validate_rule_sql
+from scout_spark.runtime.jvm import persist
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) ->
         return None
     try:
         changes_df = read_changes(spark, path, done, latest)
+        changes_df.schema  # noqa: B018 - analyse now, as classic does: Connect is lazy
     except Exception as exc:
         reason = error_line(exc)
         raise ScoutError(
@@ -141,7 +142,7 @@ def check_batches(
             facts = _check_facts(ctx, checked) if dataset == "transactions" else None
             input_df = _rule_input(ctx, rules, dataset, batches[dataset].bronze_df, facts)
             validate_rule_sql(rules, inputs={dataset: input_df}, datasets=(dataset,))
-            checked[dataset] = input_df.transform(
-                with_rule_results, rules=rules.for_dataset(dataset)
-            ).persist(StorageLevel.MEMORY_AND_DISK)
+            checked[dataset] = persist(
+                input_df.transform(with_rule_results, rules=rules.for_dataset(dataset))
+            )
     return checked

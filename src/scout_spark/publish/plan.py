@@ -139,7 +139,8 @@ def plan_table(
         if version == previous:
             return _with(base, NONE, "unchanged")
         try:
-            read_version(spark, path, previous)  # resolves the old snapshot, or fails here
+            # .schema analyses now: a Connect client would otherwise fail at the first action.
+            read_version(spark, path, previous).schema  # noqa: B018 - resolves the old snapshot
         except AnalysisException:
             return _with(base, FULL, f"version {previous} no longer readable")
         return _with(base, KEYS, f"snapshot diff {previous}..{version}")

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from delta.tables import DeltaTable
 from psycopg import Connection, sql
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.lake import delta_sql
+from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.writes import read_version
 from scout_spark.ops.ledger import latest_ledger, ledger_path, read_ledger
 from scout_spark.parallel import for_each
@@ -55,7 +56,7 @@ def _ledger_rows(
     spark: SparkSession, config: Config, since: datetime | None
 ) -> tuple[list[Any], list[Any]]:
     """(latest row per run_id+stage recorded since `since`, latest succeeded row per table)."""
-    if not DeltaTable.isDeltaTable(spark, ledger_path(config)):
+    if not is_delta_table(spark, ledger_path(config)):
         return [], []
     ledger_df = read_ledger(spark, config)
     recent_df = ledger_df if since is None else ledger_df.filter(F.col("recorded_at") > since)
@@ -87,10 +88,10 @@ def monitoring_row(row: Any) -> tuple[Any, ...]:
 
 
 def _commit_time(spark: SparkSession, path: str, version: int) -> datetime | None:
-    history_df = DeltaTable.forPath(spark, path).history(1)
+    history_df = delta_sql.history(spark, path, 1)
     row = history_df.select("version", "timestamp").first()
     if row is None or row["version"] != version:
-        row = DeltaTable.forPath(spark, path).history().filter(F.col("version") == version).first()
+        row = delta_sql.history(spark, path).filter(F.col("version") == version).first()
     return None if row is None else aware(row["timestamp"])
 
 
@@ -132,7 +133,7 @@ def gather(
     def registry_row(item: tuple[str, int]) -> tuple[Any, ...] | None:
         name, version = item
         path = config.lake_path(*name.split("/"))
-        if name not in versions and not DeltaTable.isDeltaTable(spark, path):
+        if name not in versions and not is_delta_table(spark, path):
             return None  # named by the ledger, gone since
         table_df = read_version(spark, path, version)
         score = latest[name]["data_quality_score"] if name in latest else None

@@ -7,10 +7,10 @@ has statistics, and by scanning otherwise. Files and size come from DESCRIBE DET
 
 from dataclasses import dataclass
 
-from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.writes import table_version
 from scout_spark.report.model import TableRows
@@ -44,7 +44,7 @@ def find_tables(spark: SparkSession, config: Config) -> list[LakeTable]:
 
 def read_table_rows(spark: SparkSession, table: LakeTable) -> TableRows:
     """The table's current version, row count, file count and size."""
-    detail = DeltaTable.forPath(spark, table.path).detail().select("numFiles", "sizeInBytes")
+    detail = delta_sql.detail(spark, table.path).select("numFiles", "sizeInBytes")
     first = detail.first()
     return TableRows(
         layer=table.layer,

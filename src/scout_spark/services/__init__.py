@@ -1,4 +1,4 @@
-"""Local services on loopback: a moto S3 endpoint and a private PostgreSQL cluster."""
+"""Local services on loopback: a moto S3 endpoint, a private PostgreSQL, a Spark Connect server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from scout_spark.errors import ConfigError
-from scout_spark.services import postgres, s3
+from scout_spark.services import connect, postgres, s3
 from scout_spark.services.pgcluster import read_password
 from scout_spark.services.state import (
     LOOPBACK,
@@ -30,12 +30,14 @@ __all__ = [
     "stop_all",
 ]
 
-SERVICES: tuple[str, ...] = (s3.NAME, postgres.NAME)
-_MODULES: dict[str, ModuleType] = {s3.NAME: s3, postgres.NAME: postgres}
+SERVICES: tuple[str, ...] = (s3.NAME, postgres.NAME, connect.NAME)
+# The Connect server (a JVM of its own) starts only when named; stop and status cover all.
+DEFAULT_START: tuple[str, ...] = (s3.NAME, postgres.NAME)
+_MODULES: dict[str, ModuleType] = {s3.NAME: s3, postgres.NAME: postgres, connect.NAME: connect}
 
 
-def _names(services: Iterable[str] | None) -> list[str]:
-    names = list(services) if services else list(SERVICES)
+def _names(services: Iterable[str] | None, default: tuple[str, ...] = SERVICES) -> list[str]:
+    names = list(services) if services else list(default)
     unknown = sorted(set(names) - set(SERVICES))
     if unknown:
         raise ConfigError(
@@ -66,14 +68,21 @@ def _env_values(folder: Path) -> dict[str, str]:
             "SCOUT_PG_DATABASE": postgres.DATABASE,
             "SCOUT_PG_PASSWORD": password,
         }
+    connect_now = connect.status(folder)
+    if connect_now.is_running and connect_now.endpoint:
+        # Not SPARK_REMOTE: sourcing services.env must leave classic runs classic.
+        values["SCOUT_SPARK_REMOTE"] = connect_now.endpoint
     return values
 
 
 def start_all(
     services: Iterable[str] | None = None, state_dir: Path | None = None
 ) -> dict[str, ServiceStatus]:
-    """Start the named services (default all) unless running; rewrite services.env."""
-    names = _names(services)
+    """Start the named services (default s3 and postgres) unless running; rewrite services.env.
+
+    Started in SERVICES order, so a Connect server named with s3 finds the endpoint running.
+    """
+    names = sorted(_names(services, DEFAULT_START), key=SERVICES.index)
     folder = resolve_state_dir(state_dir)
     with state_lock(folder):
         try:
@@ -98,9 +107,15 @@ def stop_all(
 def status(
     services: Iterable[str] | None = None, state_dir: Path | None = None
 ) -> dict[str, ServiceStatus]:
-    """Whether each named service (default all) runs and answers, without changing anything."""
+    """Whether each named service runs and answers, without changing anything.
+
+    Default: the services `start` starts by default, plus the Connect server once started.
+    """
     folder = resolve_state_dir(state_dir)
-    return {name: _MODULES[name].status(folder) for name in _names(services)}
+    default = DEFAULT_START
+    if connect.was_started(folder):
+        default = (*default, connect.NAME)
+    return {name: _MODULES[name].status(folder) for name in _names(services, default)}
 
 
 def env_file_path(state_dir: Path | None = None) -> Path:

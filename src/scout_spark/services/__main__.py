@@ -1,4 +1,4 @@
-"""CLI: python -m scout_spark.services start|stop|status|env [s3|postgres]."""
+"""CLI: python -m scout_spark.services start|stop|status|env [s3|postgres|connect]."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ EXIT_NOT_RUNNING = 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m scout_spark.services",
-        description="Local services on 127.0.0.1: a moto S3 endpoint and a private PostgreSQL.",
+        description="Local services on 127.0.0.1: a moto S3 endpoint, a private PostgreSQL, "
+        "a Spark Connect server.",
     )
     parser.add_argument("command", choices=["start", "stop", "status", "env"])
-    parser.add_argument("services", nargs="*", metavar="s3|postgres", help="default: both")
+    parser.add_argument(
+        "services",
+        nargs="*",
+        metavar="s3|postgres|connect",
+        help="default: s3 and postgres (status: and connect once started; stop: all)",
+    )
     return parser
 
 

@@ -1,10 +1,20 @@
-"""Thin access to the Hadoop FileSystem of any root (s3a://, abfss://, file:)."""
+"""Listing, globbing and small reads of any root (s3a://, abfss://, file:), classic or Connect.
 
+`open_fs` picks the implementation: the driver's Hadoop FileSystem on a classic session
+(runtime/jvm.py), Spark's own file sources on a Spark Connect session (runtime/connect_fs.py).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pyspark.sql import SparkSession
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from scout_spark.config.model import S3Config
 
 
 @dataclass(frozen=True)
@@ -17,81 +27,44 @@ class FileEntry:
     is_dir: bool
 
 
-class HadoopFs:
-    """Listing, globbing and small reads through the session's Hadoop configuration."""
+class HadoopFs(ABC):
+    """What the sources and the lake catalog need of a filesystem."""
 
-    def __init__(self, spark: SparkSession, root: str) -> None:
-        self._jvm: Any = spark.sparkContext._jvm  # type: ignore[attr-defined]
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
-        self._fs: Any = self._path(root).getFileSystem(conf)
-
-    def _path(self, path: str) -> Any:
-        return self._jvm.org.apache.hadoop.fs.Path(path)
-
-    @staticmethod
-    def _entry(status: Any) -> FileEntry:
-        return FileEntry(
-            path=status.getPath().toString(),
-            size=int(status.getLen()),
-            modified_at=datetime.fromtimestamp(status.getModificationTime() / 1000, UTC),
-            is_dir=bool(status.isDirectory()),
-        )
-
+    @abstractmethod
     def glob(self, pattern: str) -> list[FileEntry]:
         """Entries matching a Hadoop glob ([], *, ?, {a,b}); empty when nothing matches."""
-        statuses = self._fs.globStatus(self._path(pattern))
-        return [] if statuses is None else [self._entry(s) for s in statuses]
 
-    def list_dir(self, path: str) -> list[FileEntry]:
-        """Direct children of a folder."""
-        return [self._entry(s) for s in self._fs.listStatus(self._path(path))]
-
+    @abstractmethod
     def qualify(self, path: str) -> str:
         """The fully qualified form listings use (e.g. file:/x for file:///x)."""
-        return str(self._fs.makeQualified(self._path(path)).toString())
 
+    @abstractmethod
     def uri_of(self, path: str) -> str:
         """The URI string Spark's `_metadata.file_path` uses for this path (spaces as %20)."""
-        return str(self._path(path).toUri().toString())
 
+    @abstractmethod
     def first_line(self, path: str) -> str:
         """The first line of a text file, decoded as UTF-8."""
-        stream = self._fs.open(self._path(path))
-        try:
-            reader = self._jvm.java.io.BufferedReader(
-                self._jvm.java.io.InputStreamReader(stream, "UTF-8")
-            )
-            return str(reader.readLine() or "")
-        finally:
-            stream.close()
 
+    @abstractmethod
     def status(self, path: str) -> FileEntry | None:
         """The file's current entry, or None when it is gone."""
-        try:
-            return self._entry(self._fs.getFileStatus(self._path(path)))
-        except Exception as exc:
-            if "java.io.FileNotFoundException" in str(exc):
-                return None
-            raise
 
+    @abstractmethod
     def exists(self, path: str) -> bool:
-        return bool(self._fs.exists(self._path(path)))
+        """True when a file (hidden names such as _SUCCESS included) is at `path`."""
 
+    @abstractmethod
     def read_head_tail(self, path: str, size: int, nbytes: int = 8) -> tuple[bytes, bytes]:
         """The first and last `nbytes` bytes of a file (for magic-number checks)."""
-        stream = self._fs.open(self._path(path))
-        try:
-            head = bytearray()
-            for _ in range(min(nbytes, size)):
-                head.append(stream.read() & 0xFF)
-            tail = bytearray()
-            if size > nbytes:
-                stream.seek(max(size - nbytes, 0))
-                for _ in range(nbytes):
-                    tail.append(stream.read() & 0xFF)
-            return bytes(head), bytes(tail)
-        finally:
-            stream.close()
 
-    def delete(self, path: str, recursive: bool = False) -> bool:
-        return bool(self._fs.delete(self._path(path), recursive))
+
+def open_fs(spark: SparkSession, root: str, s3: S3Config | None = None) -> HadoopFs:
+    """The filesystem of `root` for this session; `s3` reaches S3 markers under Connect."""
+    from scout_spark.runtime.jvm import JvmFs, is_connect
+
+    if is_connect(spark):
+        from scout_spark.runtime.connect_fs import ConnectFs
+
+        return ConnectFs(spark, s3)
+    return JvmFs(spark, root)
