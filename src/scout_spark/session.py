@@ -9,8 +9,10 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.config.driver_memory import SPARK_DEFAULT_DRIVER_MEMORY, memory_mib
 from scout_spark.errors import SetupError
 from scout_spark.jars import resolve_jars
+from scout_spark.runtime.jvm import driver_memory_setting, is_connect
 
 LOG4J_CONF = Path(__file__).resolve().parents[2] / "conf" / "log4j2.properties"
 DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
@@ -58,7 +60,8 @@ def spark_conf(config: Config) -> dict[str, str]:
         # Local mode talks to itself only: keep the driver on loopback.
         conf["spark.driver.host"] = "127.0.0.1"
         conf["spark.driver.bindAddress"] = "127.0.0.1"
-    if config.spark.driver_memory:
+    if config.spark.driver_memory and not _jvm_already_running():
+        # A running driver's heap is fixed: setting it now would only make its conf lie.
         conf["spark.driver.memory"] = config.spark.driver_memory
     if config.spark.jars == "local_cache" and not _jvm_already_running():
         conf["spark.jars"] = ",".join(str(p) for p in resolve_jars())
@@ -85,7 +88,29 @@ def build_spark_session(config: Config) -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(config.spark.log_level)
     _check_delta_loaded(spark)
+    if _jvm_already_running() and (warning := driver_memory_warning(spark, config)):
+        print(warning, file=sys.stderr, flush=True)
     return spark
+
+
+def driver_memory_warning(spark: SparkSession, config: Config) -> str | None:
+    """One line when spark.driver_memory differs from the heap the running driver has.
+
+    A warning, not a refusal: the run may well fit the heap it has, and a platform sizes
+    its driver on the cluster, where this config cannot reach.
+    """
+    wanted = config.spark.driver_memory
+    if not wanted or is_connect(spark):
+        return None
+    running = driver_memory_setting(spark) or SPARK_DEFAULT_DRIVER_MEMORY
+    if memory_mib(wanted) == memory_mib(running):
+        return None
+    return (
+        f"scout: warning: spark.driver_memory {wanted} cannot take effect, the driver JVM "
+        f"already runs with {running}: give it to spark-submit (scripts/spark-submit passes "
+        "the config's; --driver-memory wins), or on a platform set spark.driver.memory on "
+        "the cluster"
+    )
 
 
 def _check_delta_loaded(spark: SparkSession) -> None:

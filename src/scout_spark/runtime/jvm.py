@@ -12,3 +12,18 @@ from pyspark.sql import SparkSession
 def is_connect(spark: SparkSession) -> bool:
     """True for a Spark Connect client session (no JVM in this process)."""
     return type(spark).__module__.startswith("pyspark.sql.connect")
+
+
+def driver_memory_setting(spark: SparkSession) -> str | None:
+    """spark.driver.memory as the running driver was started with; None: not set."""
+    if is_connect(spark):
+        return None  # the driver is on the server: its conf is not ours to read
+    return spark.sparkContext.getConf().get("spark.driver.memory", None)
+
+
+def driver_heap_mib(spark: SparkSession) -> int | None:
+    """The driver JVM's maximum heap in MiB (Runtime.maxMemory); None without a local JVM."""
+    if is_connect(spark):
+        return None
+    runtime = spark.sparkContext._jvm.java.lang.Runtime.getRuntime()  # type: ignore[attr-defined]
+    return int(runtime.maxMemory()) // (1024 * 1024)
