@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error, redact
+from scout_spark.cli.memory_failure import working_on
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
@@ -254,12 +255,17 @@ def _metrics(found: Discovery, batch: Batch) -> dict[str, str]:
     }
 
 
+def _ingest_named(ctx: RunContext, dataset: str) -> StageResult:
+    with working_on(dataset):  # a failure names the dataset (an out-of-memory one too)
+        return ingest_dataset(ctx, dataset)
+
+
 def run_bronze(ctx: RunContext) -> StageResult:
     """The bronze stage over one dataset or all; one ledger part per dataset."""
     datasets = DATASETS if ctx.args.dataset == "all" else (ctx.args.dataset,)
     # Datasets have their own locks and tables: ingesting them at once overlaps the latency
     # of their many small Spark jobs and Delta commits.
-    parts = dict(zip(datasets, for_each(lambda d: ingest_dataset(ctx, d), datasets), strict=True))
+    parts = dict(zip(datasets, for_each(lambda d: _ingest_named(ctx, d), datasets), strict=True))
     written = [p for p in parts.values() if p.status != "skipped"]
     return StageResult(
         status="succeeded" if written else "skipped",

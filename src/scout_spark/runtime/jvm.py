@@ -6,6 +6,8 @@ standard-access clusters, any Connect server) has no JVM in its process: each fu
 here that needs one has a Connect path beside it, or says in one line that it cannot.
 """
 
+import subprocess
+
 from pyspark.sql import SparkSession
 
 
@@ -27,3 +29,20 @@ def driver_heap_mib(spark: SparkSession) -> int | None:
         return None
     runtime = spark.sparkContext._jvm.java.lang.Runtime.getRuntime()  # type: ignore[attr-defined]
     return int(runtime.maxMemory()) // (1024 * 1024)
+
+
+def jvm_exit_code(spark: SparkSession, wait_seconds: float = 5.0) -> int | None:
+    """The exit code of the driver JVM this process launched, once it exits; else None.
+
+    Under spark-submit the JVM launched this process instead: it is never ours to wait for.
+    """
+    if is_connect(spark):
+        return None
+    gateway = getattr(spark.sparkContext, "_gateway", None)
+    proc = getattr(gateway, "proc", None)
+    if proc is None:
+        return None
+    try:
+        return proc.wait(timeout=wait_seconds)
+    except subprocess.TimeoutExpired:
+        return None
