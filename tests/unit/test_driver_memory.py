@@ -6,7 +6,8 @@ import pytest
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config, load_config
-from scout_spark.config.driver_memory import configured_driver_memory, memory_mib
+from scout_spark.config.driver_memory import memory_mib
+from scout_spark.config.submit_memory import configured_driver_memory
 from scout_spark.errors import ConfigError
 from scout_spark.session import driver_memory_warning
 
