@@ -10,9 +10,6 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
-from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
-
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error, redact
@@ -21,7 +18,8 @@ from scout_spark.config import Config
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import DeltaTarget, append, table_version
-from scout_spark.layers.bronze import FILES_SCHEMA, select_bronze, with_lineage
+from scout_spark.layers.bronze import select_bronze
+from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
@@ -59,11 +57,6 @@ class Batch:
     is_planned: bool  # its files are recorded under batch_id in the file-state table
 
 
-def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
-    rows = [(fs.uri_of(f.path), f.path, f.format, f.size, f.modified_at) for f in files]
-    return spark.createDataFrame(rows, FILES_SCHEMA)
-
-
 MAX_ATTEMPTS = 3
 MAX_REASONS_IN_RECORD = 20
 MAX_REASON_CHARS = 400
@@ -82,27 +75,23 @@ def _write_batch(
     read = read_files(spark, fs, files, columns=[f.name for f in SCHEMAS[dataset].fields])
     if not read.frames:
         return {}, read.rejected
+    by_uri = {fs.uri_of(f.path): f for f in files}
+    pieces_df, counts = file_pieces(spark, dataset, by_uri, read.frames[0])
     bronze_df = select_bronze(
         with_lineage(
             read.frames[0],
-            files_df=_files_df(spark, fs, files),
+            pieces_df=pieces_df,
             ingested_at=ctx.who.started_at,
             run_id=ctx.who.run_id,
         ),
         dataset=dataset,
-    ).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        counts = {r[0]: r[1] for r in bronze_df.groupBy("_source_file").count().collect()}
-        if None in counts:
-            raise ScoutError(f"bronze {dataset}: {counts[None]} rows lost their file lineage")
-        lock.check()
-        append(
-            spark, bronze_target(ctx.config, dataset), bronze_df,
-            txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
-        )  # fmt: skip
-        return counts, read.rejected
-    finally:
-        bronze_df.unpersist()
+    )
+    lock.check()
+    append(
+        spark, bronze_target(ctx.config, dataset), bronze_df,
+        txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
+    )  # fmt: skip
+    return counts, read.rejected
 
 
 def _isolate(
