@@ -15,13 +15,15 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.config.driver_memory import SPARK_DEFAULT_DRIVER_MEMORY, memory_mib
 from scout_spark.jars import resolve_jars
 from scout_spark.lake.writes import configure_tables
-from scout_spark.runtime.jvm import check_delta, set_log_level
+from scout_spark.runtime.jvm import check_delta, driver_memory_setting, is_connect, set_log_level
 
 LOG4J_CONF = Path(__file__).resolve().parents[2] / "conf" / "log4j2.properties"
 DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
 DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+PARQUET_ROW_GROUP_BYTES = 16 * 1024 * 1024
 # Runtime settings a Connect client may send; within them, those fixed at server start.
 RUNTIME_PREFIXES = ("spark.sql.", "spark.databricks.delta.")
 SERVER_ONLY_PREFIXES = (
@@ -53,6 +55,9 @@ def spark_conf(config: Config) -> dict[str, str]:
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": str(
             config.lake.deletion_vectors
         ).lower(),
+        # A Parquet row group is written and read whole by one task: Parquet's 128 MB
+        # default made 385 MB (decoded) groups in bronze that no 1 GB driver could read (#23).
+        "spark.hadoop.parquet.block.size": str(PARQUET_ROW_GROUP_BYTES),
         "spark.hadoop.fs.s3a.endpoint.region": config.s3.region,
         "spark.hadoop.fs.s3a.path.style.access": str(config.s3.path_style_access).lower(),
         "spark.hadoop.fs.s3a.connection.ssl.enabled": str(config.s3.ssl_enabled).lower(),
@@ -75,7 +80,12 @@ def spark_conf(config: Config) -> dict[str, str]:
         # Local mode talks to itself only: keep the driver on loopback.
         conf["spark.driver.host"] = "127.0.0.1"
         conf["spark.driver.bindAddress"] = "127.0.0.1"
-    if config.spark.driver_memory:
+        # The executor is the driver here: by default a task's OutOfMemoryError exits the
+        # JVM (52), losing the failure's ledger row and its one line. The task fails instead
+        # and the stage ends with that error (cli.memory_failure).
+        conf["spark.executor.killOnFatalError.depth"] = "0"
+    if config.spark.driver_memory and not _jvm_already_running():
+        # A running driver's heap is fixed: setting it now would only make its conf lie.
         conf["spark.driver.memory"] = config.spark.driver_memory
     if config.spark.jars == "local_cache" and not _jvm_already_running():
         conf["spark.jars"] = ",".join(str(p) for p in resolve_jars())
@@ -123,7 +133,29 @@ def build_spark_session(config: Config) -> SparkSession:
     spark = builder.getOrCreate()
     set_log_level(spark, config.spark.log_level)
     check_delta(spark)
+    if _jvm_already_running() and (warning := driver_memory_warning(spark, config)):
+        print(warning, file=sys.stderr, flush=True)
     return spark
+
+
+def driver_memory_warning(spark: SparkSession, config: Config) -> str | None:
+    """One line when spark.driver_memory differs from the heap the running driver has.
+
+    A warning, not a refusal: the run may well fit the heap it has, and a platform sizes
+    its driver on the cluster, where this config cannot reach.
+    """
+    wanted = config.spark.driver_memory
+    if not wanted or is_connect(spark):
+        return None
+    running = driver_memory_setting(spark) or SPARK_DEFAULT_DRIVER_MEMORY
+    if memory_mib(wanted) == memory_mib(running):
+        return None
+    return (
+        f"scout: warning: spark.driver_memory {wanted} cannot take effect, the driver JVM "
+        f"already runs with {running}: give it to spark-submit (scripts/spark-submit passes "
+        "the config's; --driver-memory wins), or on a platform set spark.driver.memory on "
+        "the cluster"
+    )
 
 
 @contextmanager

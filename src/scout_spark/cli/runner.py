@@ -12,6 +12,7 @@ from pyspark.sql import SparkSession
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error
+from scout_spark.cli.memory_failure import out_of_memory_line
 from scout_spark.config import Config, load_config
 from scout_spark.errors import ScoutError, SetupError
 from scout_spark.lake.commit_tag import tagged_commits
@@ -55,7 +56,8 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) 
         with tagged_commits(spark, run_id):
             result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
     except Exception as exc:
-        message = describe_error(exc, config)
+        out_of_memory = out_of_memory_line(exc, stage.name, spark, config.spark.driver_memory)
+        message = out_of_memory or describe_error(exc, config)
         try:
             ledger.record(spark, config, who, "failed", error=message)
         except Exception as ledger_exc:
@@ -63,7 +65,7 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) 
         _say(stage.name, f"failed after {time.monotonic() - started:.1f}s: {message}")
         if getattr(args, "verbose", False):
             traceback.print_exc(file=sys.stderr)
-        elif not isinstance(exc, ScoutError):
+        elif not isinstance(exc, ScoutError) and out_of_memory is None:
             _say(stage.name, "run again with --verbose for the full traceback")
         return EXIT_FAILED
     for part, part_result in result.parts.items():

@@ -8,6 +8,7 @@ import re
 import typing
 from typing import Any
 
+from scout_spark.config.driver_memory import memory_mib
 from scout_spark.config.model import (
     DATED_DATASETS,
     ENVS,
@@ -72,6 +73,12 @@ def validate_values(config: Config, flat: dict[str, tuple[Any, str]]) -> None:
     if config.spark.shuffle_partitions < 1:
         raise ConfigError(
             f"{where('spark.shuffle_partitions')}: key 'spark.shuffle_partitions' must be >= 1"
+        )
+    memory = config.spark.driver_memory
+    if memory is not None and memory_mib(memory) is None:
+        raise ConfigError(
+            f"{where('spark.driver_memory')}: key 'spark.driver_memory' must be a size such "
+            "as 4g or 4096m"
         )
     _validate_monitors(config, where)
     check_extra_conf(config.spark.extra_conf, where("spark.extra_conf"))

@@ -1,37 +1,11 @@
-"""Bronze transforms: attach file lineage and project to the bronze table's shape."""
+"""Bronze transforms: project to the bronze table's shape (lineage: layers/bronze_lineage)."""
 
-from datetime import datetime
-
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
 from scout_spark.schemas import BRONZE_LINEAGE_FIELDS, SCHEMAS
 
 LINEAGE_NAMES = [f.name for f in BRONZE_LINEAGE_FIELDS]
-FILES_SCHEMA = T.StructType(
-    [
-        T.StructField("_file_uri", T.StringType(), False),
-        T.StructField("_source_file", T.StringType(), False),
-        T.StructField("_source_format", T.StringType(), False),
-        T.StructField("_source_size", T.LongType(), False),
-        T.StructField("_source_modified_at", T.TimestampType(), False),
-    ]
-)
-
-
-def with_lineage(
-    raw_df: DataFrame, *, files_df: DataFrame, ingested_at: datetime, run_id: str
-) -> DataFrame:
-    """Needs `_file_uri`, `_read_order`; adds the `_source_*`, `_ingest*` and `_run_id` columns."""
-    in_file_order = Window.partitionBy("_file_uri").orderBy("_read_order")
-    return (
-        raw_df.join(F.broadcast(files_df), on="_file_uri", how="left")
-        .withColumn("_source_row", F.row_number().over(in_file_order) - F.lit(1))
-        .withColumn("_ingested_at", F.lit(ingested_at).cast("timestamp"))
-        .withColumn("_ingest_date", F.to_date(F.col("_ingested_at")))
-        .withColumn("_run_id", F.lit(run_id))
-    )
 
 
 def select_bronze(df: DataFrame, *, dataset: str) -> DataFrame:

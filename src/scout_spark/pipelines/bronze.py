@@ -10,20 +10,19 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
-from pyspark.sql import DataFrame, SparkSession
-
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error, redact
+from scout_spark.cli.memory_failure import working_on
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import DeltaTarget, append, table_version
-from scout_spark.layers.bronze import FILES_SCHEMA, select_bronze, with_lineage
+from scout_spark.layers.bronze import select_bronze
+from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
-from scout_spark.runtime.jvm import cached
 from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
@@ -58,11 +57,6 @@ class Batch:
     is_planned: bool  # its files are recorded under batch_id in the file-state table
 
 
-def _files_df(spark: SparkSession, fs: HadoopFs, files: list[SourceFile]) -> DataFrame:
-    rows = [(fs.uri_of(f.path), f.path, f.format, f.size, f.modified_at) for f in files]
-    return spark.createDataFrame(rows, FILES_SCHEMA)
-
-
 MAX_ATTEMPTS = 3
 MAX_REASONS_IN_RECORD = 20
 MAX_REASON_CHARS = 400
@@ -81,25 +75,23 @@ def _write_batch(
     read = read_files(spark, fs, files, columns=[f.name for f in SCHEMAS[dataset].fields])
     if not read.frames:
         return {}, read.rejected
-    selected = select_bronze(
+    by_uri = {fs.uri_of(f.path): f for f in files}
+    pieces_df, counts = file_pieces(spark, dataset, by_uri, read.frames[0])
+    bronze_df = select_bronze(
         with_lineage(
             read.frames[0],
-            files_df=_files_df(spark, fs, files),
+            pieces_df=pieces_df,
             ingested_at=ctx.who.started_at,
             run_id=ctx.who.run_id,
         ),
         dataset=dataset,
     )
-    with cached(selected) as bronze_df:
-        counts = {r[0]: r[1] for r in bronze_df.groupBy("_source_file").count().collect()}
-        if None in counts:
-            raise ScoutError(f"bronze {dataset}: {counts[None]} rows lost their file lineage")
-        lock.check()
-        append(
-            spark, bronze_target(ctx.config, dataset), bronze_df,
-            txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
-        )  # fmt: skip
-        return counts, read.rejected
+    lock.check()
+    append(
+        spark, bronze_target(ctx.config, dataset), bronze_df,
+        txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
+    )  # fmt: skip
+    return counts, read.rejected
 
 
 def _isolate(
@@ -252,12 +244,17 @@ def _metrics(found: Discovery, batch: Batch) -> dict[str, str]:
     }
 
 
+def _ingest_named(ctx: RunContext, dataset: str) -> StageResult:
+    with working_on(dataset):  # a failure names the dataset (an out-of-memory one too)
+        return ingest_dataset(ctx, dataset)
+
+
 def run_bronze(ctx: RunContext) -> StageResult:
     """The bronze stage over one dataset or all; one ledger part per dataset."""
     datasets = DATASETS if ctx.args.dataset == "all" else (ctx.args.dataset,)
     # Datasets have their own locks and tables: ingesting them at once overlaps the latency
     # of their many small Spark jobs and Delta commits.
-    parts = dict(zip(datasets, for_each(lambda d: ingest_dataset(ctx, d), datasets), strict=True))
+    parts = dict(zip(datasets, for_each(lambda d: _ingest_named(ctx, d), datasets), strict=True))
     written = [p for p in parts.values() if p.status != "skipped"]
     return StageResult(
         status="succeeded" if written else "skipped",

@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, Row
 
 from scout_spark.cli.args import parse_date
 from scout_spark.cli.context import RunContext
+from scout_spark.cli.memory_failure import working_on
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.layers.silver_dedup import BATCH_KEYS
@@ -152,20 +153,23 @@ def run_silver(ctx: RunContext) -> StageResult:
             return StageResult(status="skipped", metrics={"mode": mode}, summary=nothing)
         checked = check_batches(ctx, rules, batches)
         try:
-            counts = {d: _count(df, rules, d) for d, df in checked.items()}
+            counts = {}
+            for d, df in checked.items():
+                with working_on(d):  # a failure names the dataset
+                    counts[d] = _count(df, rules, d)
             _stop_on_fail(rules, counts)
-            writes = {
-                d: write_dataset(
-                    ctx,
-                    mode,
-                    d,
-                    checked[d],
-                    quarantined=int(counts[d]["rows_quarantined"]),
-                    passing=int(counts[d]["rows_passing"]),
-                    check_lock=lock.check,
-                )
-                for d in checked
-            }
+            writes = {}
+            for d in checked:
+                with working_on(d):
+                    writes[d] = write_dataset(
+                        ctx,
+                        mode,
+                        d,
+                        checked[d],
+                        quarantined=int(counts[d]["rows_quarantined"]),
+                        passing=int(counts[d]["rows_passing"]),
+                        check_lock=lock.check,
+                    )
             if mode in ("incremental", "full_refresh"):
                 lock.check()
                 save_checkpoints(

@@ -135,14 +135,17 @@ def _rule_input(
 def check_batches(
     ctx: RunContext, rules: QualityRules, batches: dict[str, Batch]
 ) -> dict[str, DataFrame]:
-    """Per dataset (dimensions and items first), rows with rule results, persisted."""
+    """Per dataset (dimensions and items first), rows with rule results, persisted on disk."""
     checked: dict[str, DataFrame] = {}
     for dataset in DATASETS:
         if dataset in batches:
             facts = _check_facts(ctx, checked) if dataset == "transactions" else None
             input_df = _rule_input(ctx, rules, dataset, batches[dataset].bronze_df, facts)
             validate_rule_sql(rules, inputs={dataset: input_df}, datasets=(dataset,))
+            # Read by the counts, the quarantine and the MERGE: kept on local disk, not in
+            # the heap, where a batch's cached columns exhausted a 1 GB driver (#23).
             checked[dataset] = persist(
-                input_df.transform(with_rule_results, rules=rules.for_dataset(dataset))
+                input_df.transform(with_rule_results, rules=rules.for_dataset(dataset)),
+                on_disk=True,
             )
     return checked

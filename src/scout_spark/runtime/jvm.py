@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import subprocess
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,38 @@ NO_DELTA = (
 def is_connect(spark: SparkSession) -> bool:
     """True for a Spark Connect client session (no JVM in this process)."""
     return type(spark).__module__.startswith("pyspark.sql.connect")
+
+
+def driver_memory_setting(spark: SparkSession) -> str | None:
+    """spark.driver.memory as the running driver was started with; None: not set."""
+    if is_connect(spark):
+        return None  # the driver is on the server: its conf is not ours to read
+    return spark.sparkContext.getConf().get("spark.driver.memory", None)
+
+
+def driver_heap_mib(spark: SparkSession) -> int | None:
+    """The driver JVM's maximum heap in MiB (Runtime.maxMemory); None without a local JVM."""
+    if is_connect(spark):
+        return None
+    runtime = spark.sparkContext._jvm.java.lang.Runtime.getRuntime()  # type: ignore[attr-defined]
+    return int(runtime.maxMemory()) // (1024 * 1024)
+
+
+def jvm_exit_code(spark: SparkSession, wait_seconds: float = 5.0) -> int | None:
+    """The exit code of the driver JVM this process launched, once it exits; else None.
+
+    Under spark-submit the JVM launched this process instead: it is never ours to wait for.
+    """
+    if is_connect(spark):
+        return None
+    gateway = getattr(spark.sparkContext, "_gateway", None)
+    proc = getattr(gateway, "proc", None)
+    if proc is None:
+        return None
+    try:
+        return proc.wait(timeout=wait_seconds)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def set_log_level(spark: SparkSession, level: str) -> None:
@@ -117,13 +150,16 @@ def master(spark: SparkSession) -> str:
     return str(spark.sparkContext.master)
 
 
-def persist(df: DataFrame) -> DataFrame:
-    """`df` kept (memory and disk) on classic; `df` itself under Connect.
+def persist(df: DataFrame, *, on_disk: bool = False) -> DataFrame:
+    """`df` kept on classic (memory and disk, or `on_disk` only: out of the heap); `df`
+    itself under Connect.
 
     Serverless refuses persist/cache, and a Connect server's cache outlives a client that
     dies, so under Connect each action recomputes instead: same results, more work.
     """
-    return df if is_connect(df.sparkSession) else df.persist(StorageLevel.MEMORY_AND_DISK)
+    if is_connect(df.sparkSession):
+        return df
+    return df.persist(StorageLevel.DISK_ONLY if on_disk else StorageLevel.MEMORY_AND_DISK)
 
 
 def unpersist(df: DataFrame) -> None:

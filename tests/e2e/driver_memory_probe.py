@@ -1,0 +1,15 @@
+"""A job for tests: builds the session as every job does, prints the driver's memory."""
+
+import sys
+
+from scout_spark.cli.args import base_parser
+from scout_spark.config import load_config
+from scout_spark.runtime.jvm import driver_heap_mib, driver_memory_setting
+from scout_spark.session import build_spark_session
+
+if __name__ == "__main__":
+    args = base_parser("driver_memory_probe", __doc__ or "").parse_args()
+    spark = build_spark_session(load_config(args.env, args.config, args.overrides))
+    print(f"spark.driver.memory={driver_memory_setting(spark)} heap_mib={driver_heap_mib(spark)}")
+    spark.stop()
+    sys.exit(0)
