@@ -10,7 +10,7 @@ from pyspark.sql import SparkSession
 from scout_spark.layers.bronze_lineage import count_pieces, file_pieces, piece_offsets, with_lineage
 from scout_spark.session import temporary_conf
 from scout_spark.sources.discovery import SourceFile
-from scout_spark.sources.hadoop_fs import HadoopFs
+from scout_spark.sources.hadoop_fs import HadoopFs, open_fs
 from scout_spark.sources.readers import read_files
 
 ROWS = 3000
@@ -44,7 +44,7 @@ def test_each_row_keeps_its_place_in_a_file_read_by_many_tasks(
     pq.write_table(pa.table({"transaction_id": ids, "store_id": ids}), parquet, row_group_size=100)
     csv = tmp_path / "t.csv"
     csv.write_text("transaction_id,store_id\n" + "".join(f"{i},{i}\n" for i in ids))
-    fs = HadoopFs(spark, tmp_path.as_uri())
+    fs = open_fs(spark, tmp_path.as_uri())
     files = [_source(fs, parquet, "parquet"), _source(fs, csv, "csv")]
     small_splits = {
         "spark.sql.files.maxPartitionBytes": "8192",
