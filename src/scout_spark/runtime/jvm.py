@@ -325,7 +325,9 @@ def in_this_step(fn: Callable[P, R]) -> Callable[P, R]:
     (Connect): pinned py4j threads start without the caller's local properties."""
     from pyspark.util import inheritable_thread_target
 
-    session = SparkSession.getActiveSession()
+    # A pinned py4j thread (a side thread of a stage) has no active session of its own:
+    # fall back to the process's session, whose properties this thread carries.
+    session = SparkSession.getActiveSession() or SparkSession._instantiatedSession
     if session is None:
         return fn
     return inheritable_thread_target(session)(fn)  # type: ignore[no-any-return]
