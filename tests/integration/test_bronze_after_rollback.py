@@ -71,7 +71,7 @@ def _relative(config: Config, path: str) -> str:
 
 
 def _assert_every_landed_file_once(spark: SparkSession, config: Config) -> None:
-    """Bronze holds every landed file's rows exactly once; the state records each file."""
+    """Bronze holds every landed file's rows exactly once; the state records each file once."""
     bronze_df = spark.read.format("delta").load(config.lake_path(*BRONZE))
     files = {_relative(config, r[0]) for r in bronze_df.select("_source_file").distinct().collect()}
     assert files == _landed(config)
@@ -80,6 +80,9 @@ def _assert_every_landed_file_once(spark: SparkSession, config: Config) -> None:
     state_df = spark.read.format("delta").load(config.lake_path(*STATE))
     ingested = state_df.filter(F.col("status") == "ingested").select("file_path").collect()
     assert {_relative(config, r[0]) for r in ingested} == _landed(config)
+    # A replay records under the id it was planned with: as an uninterrupted run leaves it
+    batches = state_df.groupBy("file_path").agg(F.countDistinct("batch_id").alias("ids"))
+    assert batches.filter(F.col("ids") > 1).count() == 0
 
 
 def test_bronze_ingests_again_after_a_rollback_and_a_new_partition(
@@ -166,3 +169,48 @@ def test_a_replay_rolled_back_lands_its_rows_when_replayed_again(
     _assert_every_landed_file_once(spark, config)
     _bronze(spark, config)  # nothing pending nor new: no second copy
     _assert_every_landed_file_once(spark, config)
+
+
+def test_a_replay_records_each_rejected_file_once_killed_or_rolled_back(
+    spark: SparkSession, lake_config, generated: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from scout_spark.sources.file_state import FileState
+
+    config = lake_config("replay_rejects")
+    _land(generated, config, generated[1][0])
+    broken = next(_landing(config).rglob("*.parquet")).parent / "broken.parquet"
+    broken.write_bytes(b"not a parquet file")
+
+    def recorded() -> tuple[list[str], list[str]]:
+        """The rejected-files rows, and the file-state rows, of the broken file."""
+        read = spark.read.format("delta")
+        rejects = read.load(config.lake_path("bronze", "transactions_rejected_files"))
+        state = read.load(config.lake_path(*STATE)).where(
+            F.col("file_path").endswith("broken.parquet")
+        )
+        return (
+            [_relative(config, r[0]) for r in rejects.select("file_path").collect()],
+            sorted(r[0] for r in state.select("status").collect()),
+        )
+
+    append_state = FileState._append
+
+    def die_before_finish(self: FileState, *args: object, **kwargs: object) -> None:
+        if "bronze-finish" in args:  # after the rejects append: as a SIGKILL between the two
+            raise Killed("killed before recording the outcomes")
+        append_state(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(FileState, "_append", die_before_finish)
+        with pytest.raises(Killed):
+            invoke(spark, config, "bronze", dataset="transactions")
+    broken_file = _relative(config, str(broken))
+    assert recorded() == ([broken_file], ["planned"])  # the kill came after the rejects append
+
+    replay = _bronze(spark, config)
+    assert recorded() == ([broken_file], ["planned", "rejected"])
+    invoke(spark, config, "rollback", target_run=replay)
+    assert recorded() == ([broken_file], ["planned"])  # the replay's finish is undone
+    _bronze(spark, config)
+    assert recorded() == ([broken_file], ["planned", "rejected"])

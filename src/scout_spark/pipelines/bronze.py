@@ -2,7 +2,8 @@
 
 Per dataset, under the dataset's lock: replay an unfinished batch or plan a new one from
 the files not yet handled, reject unreadable files, append the rows with a Delta
-idempotent write (txnAppId bronze-<dataset>, txnVersion = batch id), record outcomes.
+idempotent write (txnAppId bronze-<dataset>, txnVersion = batch id; a replay: see
+sources/file_state.py), record outcomes.
 """
 
 import argparse
@@ -53,8 +54,8 @@ class Batch:
 
     batch_id: int
     files: list[SourceFile]
-    replayed: bool
-    is_planned: bool  # its files are recorded under batch_id in the file-state table
+    replayed: bool  # planned by an earlier run that did not finish it (recorded already)
+    landed: bool = False  # a replay whose rows are in the table already: nothing to write
 
 
 MAX_ATTEMPTS = 3
@@ -66,11 +67,11 @@ def _write_batch(
     ctx: RunContext,
     fs: HadoopFs,
     dataset: str,
-    batch_id: int,
+    batch: Batch,
     files: list[SourceFile],
     lock: TableLock,
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Append the files' rows (idempotent per batch id); rows per file and files rejected."""
+    """Append the files' rows (once: module docstring); rows per file and files rejected."""
     spark = ctx.spark
     read = read_files(spark, fs, files, columns=[f.name for f in SCHEMAS[dataset].fields])
     if not read.frames:
@@ -86,10 +87,12 @@ def _write_batch(
         ),
         dataset=dataset,
     )
+    if batch.landed:
+        return counts, read.rejected
     lock.check()
     append(
         spark, bronze_target(ctx.config, dataset), bronze_df,
-        txn=(f"bronze-{dataset}", batch_id), merge_schema=True,
+        txn=None if batch.replayed else (f"bronze-{dataset}", batch.batch_id), merge_schema=True,
     )  # fmt: skip
     return counts, read.rejected
 
@@ -125,7 +128,7 @@ def _ingest(
         if not readable:
             break
         try:
-            counts, rejected = _write_batch(ctx, fs, dataset, batch.batch_id, readable, lock)
+            counts, rejected = _write_batch(ctx, fs, dataset, batch, readable, lock)
             reasons.update(rejected)
             break
         except ScoutError:
@@ -178,13 +181,11 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
         dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
         found = Discovery(dated, found.waiting)
     pending = snapshot.pending_files
-    if snapshot.pending_batch is not None:
-        # Rows absent while the id's txn may stand (a rolled-back replay): a new id (file_state)
-        if state.has_rows_of(config.lake_path("bronze", dataset), pending):
-            return Batch(snapshot.pending_batch, pending, replayed=True, is_planned=True), found
-        return Batch(snapshot.next_batch, pending, replayed=True, is_planned=False), found
+    if snapshot.pending_batch is not None:  # its own id; landed or not: see file_state
+        landed = state.has_rows_of(config.lake_path("bronze", dataset), pending)
+        return Batch(snapshot.pending_batch, pending, replayed=True, landed=landed), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
-    return Batch(snapshot.next_batch, new, replayed=False, is_planned=False), found
+    return Batch(snapshot.next_batch, new, replayed=False), found
 
 
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
@@ -201,7 +202,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
             )
         _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
         target = bronze_target(config, dataset)
-        if not batch.is_planned:
+        if not batch.replayed:
             lock.check()
             state.plan(batch.batch_id, batch.files, ctx.who.run_id)
         crash_point("bronze.after_plan")
@@ -209,7 +210,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
         outcomes = _ingest(ctx, fs, dataset, batch, lock)
         crash_point("bronze.after_data_commit")
         lock.check()
-        state.finish(batch.batch_id, outcomes, ctx.who.run_id)
+        state.finish(batch.batch_id, outcomes, ctx.who.run_id, replayed=batch.replayed)
     rows = sum(o.rows for o in outcomes)
     rejected = [o for o in outcomes if o.status == "rejected"]
     for o in rejected:

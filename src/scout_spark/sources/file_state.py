@@ -12,11 +12,12 @@ plan of batch b is committed at a version >= b - 1 before any other write keyed 
 new id is above every id still in the table (last + 1) and every id a rollback removed:
 that RESTORE (or DELETE) is a later commit, so the version is now >= b and the id > b.
 
-For the same reason a pending batch is replayed under its own id only when the data
-commit keyed by that id is in the table's current snapshot (its files' rows are there:
-the write is then skipped as done) or was never made. When its rows are absent, the txn
-entry may still stand (the replay's write was rolled back), so the files are planned
-again under a new id and their rows land once.
+A pending batch is replayed under its own id, so the state log ends as an uninterrupted
+run leaves it. Whether its rows landed is read from the data table itself (lineage), not
+from txn entries: after a rollback an entry keyed by the id may stand while its rows are
+gone. A replay whose rows are there writes none; one whose rows are absent writes them,
+and its rejects and finish, without txn keys (the lock makes it the only writer; what an
+earlier attempt committed before it was killed is found by content).
 """
 
 from dataclasses import dataclass
@@ -132,44 +133,80 @@ class FileState:
 
     def has_rows_of(self, table_path: str, files: list[SourceFile]) -> bool:
         """Whether the table's current snapshot holds rows of any of `files` (by lineage)."""
-        if not files or table_version(self.spark, table_path) is None:
-            return False
-        found = (
-            self.spark.read.format("delta")
-            .load(table_path)
-            .filter(F.col("_source_file").isin([f.path for f in files]))
-            .select(
-                "_source_file", "_source_size", F.unix_millis("_source_modified_at").alias("ms")
-            )
-            .distinct()
-            .collect()
-        )
-        return bool({(r[0], r[1], r[2]) for r in found} & {file_key(f) for f in files})
+        lineage = ("_source_file", "_source_size", "_source_modified_at")
+        return bool(_deliveries_in(self.spark, table_path, files, lineage))
 
-    def _append(self, batch_id: int, rows: list[tuple], step: str, run_id: str) -> None:
+    def _append(
+        self, batch_id: int, rows: list[tuple], step: str, run_id: str, keyed: bool
+    ) -> None:
         now = datetime.now(UTC)
         full = [(batch_id, *row, run_id, now) for row in rows]
         state_df = self.spark.createDataFrame(full, FILE_STATE_SCHEMA)
-        append(self.spark, self.target, state_df, txn=(f"{step}-{self.dataset}", batch_id))
+        txn = (f"{step}-{self.dataset}", batch_id) if keyed else None
+        append(self.spark, self.target, state_df, txn=txn)
 
     def plan(self, batch_id: int, files: list[SourceFile], run_id: str) -> None:
         """Record the batch's files before reading them."""
         rows = [(*file_key(f), f.modified_at, f.format, "planned", None, None) for f in files]
-        self._append(batch_id, rows, "bronze-plan", run_id)
+        self._append(batch_id, rows, "bronze-plan", run_id, keyed=True)
 
-    def finish(self, batch_id: int, outcomes: list[FileOutcome], run_id: str) -> None:
-        """Record each file's outcome; the batch is then done."""
+    def finish(
+        self, batch_id: int, outcomes: list[FileOutcome], run_id: str, *, replayed: bool
+    ) -> None:
+        """Record each file's outcome; the batch is then done.
+
+        A replay writes without txn keys (module docstring): rejects an earlier attempt
+        recorded (killed before its finish) are found by content instead.
+        """
         rows = [
             (*file_key(o.file), o.file.modified_at, o.file.format, o.status, o.rows, o.reason)
             for o in outcomes
         ]
-        rejected = [
-            (o.file.path, o.file.size, o.file.modified_at, o.file.format, o.reason, run_id)
-            for o in outcomes
-            if o.status == "rejected"
-        ]
+        rejected = [o for o in outcomes if o.status == "rejected"]
+        if replayed and rejected:
+            columns = ("file_path", "file_size", "file_modified_at")
+            done = _deliveries_in(
+                self.spark, self.rejects.path, [o.file for o in rejected], columns
+            )
+            rejected = [o for o in rejected if file_key(o.file) not in done]
         if rejected:
             now = datetime.now(UTC)
-            rejects_df = self.spark.createDataFrame([(*r, now) for r in rejected], REJECTS_SCHEMA)
-            append(self.spark, self.rejects, rejects_df, txn=(self.rejects.name, batch_id))
-        self._append(batch_id, rows, "bronze-finish", run_id)
+            rejects_df = self.spark.createDataFrame(
+                [
+                    (
+                        o.file.path,
+                        o.file.size,
+                        o.file.modified_at,
+                        o.file.format,
+                        o.reason,
+                        run_id,
+                        now,
+                    )
+                    for o in rejected
+                ],
+                REJECTS_SCHEMA,
+            )
+            txn = None if replayed else (self.rejects.name, batch_id)
+            append(self.spark, self.rejects, rejects_df, txn=txn)
+        self._append(batch_id, rows, "bronze-finish", run_id, keyed=not replayed)
+
+
+def _deliveries_in(
+    spark: SparkSession, table_path: str, files: list[SourceFile], columns: tuple[str, str, str]
+) -> set[FileKey]:
+    """The deliveries among `files` the table's current snapshot holds rows of.
+
+    `columns` name the table's file path, size and modification time columns.
+    """
+    if not files or table_version(spark, table_path) is None:
+        return set()
+    path, size, modified = columns
+    found = (
+        spark.read.format("delta")
+        .load(table_path)
+        .filter(F.col(path).isin([f.path for f in files]))
+        .select(path, size, F.unix_millis(modified).alias("ms"))
+        .distinct()
+        .collect()
+    )
+    return {(r[0], r[1], r[2]) for r in found} & {file_key(f) for f in files}
