@@ -45,8 +45,9 @@ def spark_conf(config: Config) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": str(config.spark.shuffle_partitions),
         "spark.ui.enabled": str(config.spark.ui_enabled).lower(),
-        # Spark's console progress bar on long stages (spark-submit leaves it off).
-        "spark.ui.showConsoleProgress": "true",
+        # Spark's progress bar redraws with carriage returns: a person at a terminal
+        # follows long stages by it; in a log or CI output it is noise (#16).
+        "spark.ui.showConsoleProgress": str(sys.stderr.isatty()).lower(),
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
         # Defaults for tables made outside lake/writes.py, which sets both on each table it
         # creates (a Connect server may drop these session settings without a word).

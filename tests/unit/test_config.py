@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,13 @@ def test_spark_conf_creates_tables_with_deletion_vectors_unless_turned_off() -> 
     assert spark_conf(load_config("local"))[key] == "true"
     off = load_config("local", overrides=["lake.deletion_vectors=false"])
     assert spark_conf(off)[key] == "false"
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_spark_conf_shows_the_progress_bar_on_a_terminal_only(monkeypatch, terminal: bool) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    shown = spark_conf(load_config("local"))["spark.ui.showConsoleProgress"]
+    assert shown == str(terminal).lower()
 
 
 def test_load_config_derives_the_connection_from_postgres_target() -> None:
