@@ -8,7 +8,7 @@ timestamp formatting on either side.
 
 The blobs reach the driver one of two ways, partition after partition (never the whole
 table at once): `socket`, a classic driver reading each partition's raw bytes off the
-JVM (runtime/jvm.py), or `iterator`, `toLocalIterator` over the blob column, which is
+JVM (runtime/jvm/), or `iterator`, `toLocalIterator` over the blob column, which is
 all a Spark Connect client has and also runs classic. `auto` takes socket on classic.
 
 Binary COPY needs every value in exactly its column's type, so the rows are first cast

@@ -1,7 +1,7 @@
 """Listing, globbing and small reads of any root (s3a://, abfss://, file:), classic or Connect.
 
 `open_fs` picks the implementation: the driver's Hadoop FileSystem on a classic session
-(runtime/jvm.py), Spark's own file sources on a Spark Connect session (runtime/connect_fs.py).
+(runtime/jvm/), Spark's own file sources on a Spark Connect session (runtime/connect_fs.py).
 """
 
 from __future__ import annotations
