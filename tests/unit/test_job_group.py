@@ -1,5 +1,7 @@
 """Spark jobs carry the step they ran in (the benchmark's job profile reads it)."""
 
+import threading
+
 from pyspark.sql import SparkSession
 
 from scout_spark.parallel import for_each
@@ -32,3 +34,21 @@ def test_jobs_started_from_worker_threads_keep_the_callers_group(spark: SparkSes
 
     assert counts == [1, 2, 3, 4]
     assert len(tracker.getJobIdsForGroup("threaded-step")) >= 4
+
+
+def test_worker_threads_keep_settings_of_their_own(spark: SparkSession) -> None:
+    """One worker's step never shows in another's: each thread's Spark local properties are
+    its own (concurrent queries keep their SQL execution ids there too)."""
+    context = spark.sparkContext
+    both_set, both_read = threading.Barrier(2), threading.Barrier(2)
+
+    def step(name: str) -> str | None:
+        with job_group(spark, name):
+            both_set.wait(timeout=60)
+            seen = context.getLocalProperty(JOB_GROUP)
+            both_read.wait(timeout=60)
+        return seen
+
+    with job_group(spark, "caller"):
+        assert for_each(step, ["a", "b"]) == ["a", "b"]
+        assert context.getLocalProperty(JOB_GROUP) == "caller"

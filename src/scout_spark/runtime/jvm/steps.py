@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import ParamSpec, TypeVar
 
 from pyspark.sql import SparkSession
@@ -36,13 +37,29 @@ def job_group(spark: SparkSession, name: str) -> Iterator[None]:
 
 
 def in_this_step(fn: Callable[P, R]) -> Callable[P, R]:
-    """`fn`, which another thread will run, with this thread's job group (classic) or tags
-    (Connect): pinned py4j threads start without the caller's local properties."""
-    from pyspark.util import inheritable_thread_target
+    """`fn`, which another thread will run, in this thread's step: its job group (classic)
+    or tags (Connect), set by each call in its own thread.
 
+    Not pyspark's inheritable_thread_target: it hands every thread one shared
+    java.util.Properties, so one worker's settings (its job group, a query's SQL execution
+    id) show in the others' while they run.
+    """
     # A pinned py4j thread (a side thread of a stage) has no active session of its own:
     # fall back to the process's session, whose properties this thread carries.
     session = SparkSession.getActiveSession() or SparkSession._instantiatedSession
     if session is None:
         return fn
-    return inheritable_thread_target(session)(fn)  # type: ignore[no-any-return]
+    if is_connect(session):
+        steps = sorted(session.getTags())
+    else:
+        group = session.sparkContext.getLocalProperty(JOB_GROUP)
+        steps = [group] if group else []
+
+    @functools.wraps(fn)
+    def in_step(*args: P.args, **kwargs: P.kwargs) -> R:
+        with ExitStack() as stack:
+            for name in steps:
+                stack.enter_context(job_group(session, name))
+            return fn(*args, **kwargs)
+
+    return in_step
