@@ -1,9 +1,9 @@
-"""The one adapter to Spark's JVM: py4j, the SparkContext, Hadoop FileSystem, RDD internals.
+"""The adapter to Spark's JVM (py4j, the SparkContext, Hadoop FileSystem, RDD internals).
 
-No other module names `sparkContext`, `_jvm`, `_jsc`, `_jdf`, `pyspark.core` or RDDs
-(tests/unit/test_jvm_confined.py). A Spark Connect client (Databricks serverless,
-standard-access clusters, any Connect server) has no JVM in its process: each function
-here that needs one has a Connect path beside it, or says in one line that it cannot.
+The seam for Spark Connect (issue 22): the JVM uses still in session.py, sources/,
+lake/, ops/doctor.py and publish/binary_copy.py move here, each with a Connect path
+beside it, since a Connect client (Databricks serverless, any Connect server) has no
+JVM in its process.
 """
 
 from pyspark.sql import SparkSession
