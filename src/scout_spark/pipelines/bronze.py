@@ -78,6 +78,8 @@ def _write_batch(
         return {}, read.rejected
     by_uri = {fs.uri_of(f.path): f for f in files}
     pieces_df, counts = file_pieces(spark, dataset, by_uri, read.frames[0])
+    if batch.landed:  # the counts for its outcomes are all a landed replay needs
+        return counts, read.rejected
     bronze_df = select_bronze(
         with_lineage(
             read.frames[0],
@@ -87,8 +89,6 @@ def _write_batch(
         ),
         dataset=dataset,
     )
-    if batch.landed:
-        return counts, read.rejected
     lock.check()
     append(
         spark, bronze_target(ctx.config, dataset), bronze_df,
