@@ -89,9 +89,20 @@ def spark_conf(config: Config) -> dict[str, str]:
         # A running driver's heap is fixed: setting it now would only make its conf lie.
         conf["spark.driver.memory"] = config.spark.driver_memory
     if config.spark.jars == "local_cache" and not _jvm_already_running():
-        conf["spark.jars"] = ",".join(str(p) for p in resolve_jars())
+        conf.update(_jar_conf(config.spark.master, resolve_jars()))
     conf.update(config.spark.extra_conf)
     return conf
+
+
+def _jar_conf(master: str | None, jars: list[Path]) -> dict[str, str]:
+    """The cached jars for a JVM not yet started: its class path in local mode, else spark.jars.
+
+    In local mode the driver is the executor, and spark.jars would make it copy every jar
+    (about 670 MB) into a temp folder per session, left behind whenever the JVM is killed.
+    """
+    if (master or "").startswith("local"):
+        return {"spark.driver.extraClassPath": os.pathsep.join(str(p) for p in jars)}
+    return {"spark.jars": ",".join(str(p) for p in jars)}
 
 
 def _jvm_already_running() -> bool:

@@ -1,4 +1,4 @@
-"""The configured driver memory reaches the driver JVM that scripts/spark-submit starts."""
+"""scripts/spark-submit's driver JVM: the configured memory, the jars on its class path."""
 
 import os
 import re
@@ -31,3 +31,6 @@ def test_spark_submit_starts_the_driver_with_the_configured_memory(
     # Runtime.maxMemory is -Xmx less what the collector keeps back: near 700, never above.
     assert 600 <= int(found.group(2)) <= 700
     assert "cannot take effect" not in output
+    # The jars are on the class path: none copied per run (670 MB a killed run left in /tmp).
+    copied = re.search(r"copied_jars=(\d+)", output)
+    assert copied and copied.group(1) == "0", output[-2000:]

@@ -1,5 +1,6 @@
 """Config loading: every validation error is one line naming the file and the key."""
 
+import os
 import re
 import shutil
 import sys
@@ -166,6 +167,19 @@ def test_spark_conf_shows_the_progress_bar_on_a_terminal_only(monkeypatch, termi
     monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
     shown = spark_conf(load_config("local"))["spark.ui.showConsoleProgress"]
     assert shown == str(terminal).lower()
+
+
+def test_spark_conf_puts_the_jars_on_a_local_driver_class_path(monkeypatch) -> None:
+    """Local mode: the class path (spark.jars would copy 670 MB per JVM); a cluster: spark.jars."""
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    local = spark_conf(load_config("local"))
+    assert "spark.jars" not in local
+    class_path = local["spark.driver.extraClassPath"].split(os.pathsep)
+    assert any("delta-spark" in jar for jar in class_path)
+    assert all(Path(jar).is_file() for jar in class_path)
+    cluster = spark_conf(load_config("local", [], ["spark.master=spark://127.0.0.1:7077"]))
+    assert "spark.driver.extraClassPath" not in cluster
+    assert cluster["spark.jars"].split(",") == class_path
 
 
 def test_load_config_derives_the_connection_from_postgres_target() -> None:

@@ -78,7 +78,8 @@ def server_command(port: int, s3_endpoint: str | None, *, delta: bool = True) ->
     if s3_endpoint:
         conf["spark.hadoop.fs.s3a.endpoint"] = s3_endpoint
     args = [str(spark_submit), "--master", "local[2]", "--class", SERVER_CLASS]
-    args += ["--jars", ",".join(str(p) for p in resolved_jars())]
+    # On the class path, not --jars: local[2] would copy them per start (see session.py).
+    args += ["--driver-class-path", os.pathsep.join(str(p) for p in resolved_jars())]
     args += ["--driver-memory", DRIVER_MEMORY]
     log4j = repo_root() / "conf" / "log4j2.properties"
     args += [
