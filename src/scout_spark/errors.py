@@ -52,6 +52,7 @@ _PATTERNS = (
     (re.compile(r"(?i)\bbearer\s+[\w.~+/=-]+"), f"Bearer {MASK}"),
     (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), MASK),  # AWS access key ids
 )
+_PY4J_CALL = re.compile(r"An error occurred while calling [\w.$]+\.?$")
 _STACK_FRAME = ("at ", "Traceback", "File ", "---", "...")
 
 
@@ -79,7 +80,9 @@ def error_line(
     """The first meaningful line of an error, redacted, then cut to `limit` characters."""
     text = redact(str(exc), secret_env=secret_env)
     for line in text.strip().splitlines():
-        line = line.strip()
-        if line and not line.startswith(_STACK_FRAME):
+        # py4j's "An error occurred while calling o174.save." says nothing: the Java
+        # exception's class and message follow on the next line, after ": ".
+        line = line.strip().removeprefix(": ").strip()
+        if line and not line.startswith(_STACK_FRAME) and not _PY4J_CALL.match(line):
             return line[:limit]
     return type(exc).__name__ if isinstance(exc, BaseException) else "unknown error"

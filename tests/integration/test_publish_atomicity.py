@@ -1,5 +1,6 @@
 """A dashboard reading during a publish, or one killed midway, sees complete old or new rows."""
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -17,11 +18,12 @@ from publish_lake import (
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.lake.lock import TableLockedError
 from scout_spark.ops.results import StageResult
 from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.publish.migrate import migrate
-from scout_spark.publish.publish import PublishError
+from scout_spark.publish.publish_lock import LOCK_KEY, holder_purpose
 
 pytestmark = pytest.mark.postgres
 WAITING_SQL = """
@@ -128,12 +130,35 @@ def test_readers_see_old_or_new_rows_during_a_killed_and_a_completed_publish(
     assert_matches_lake(spark, case)
 
 
-def test_a_second_publish_into_the_same_schema_is_refused(case: Config, run_stage) -> None:
+def _hold_publish_lock(config: Config, run_id: str) -> psycopg.Connection:
+    """A connection holding the schema's publish lock as run `run_id`'s publish would."""
+    name = f"scout-lakehouse:{holder_purpose(run_id)}"
+    kwargs = {**psycopg_kwargs(config.postgres), "application_name": name}
+    holder = psycopg.connect(**kwargs, autocommit=True)  # type: ignore[arg-type]
+    holder.execute(f"SELECT pg_advisory_lock({LOCK_KEY})", [config.postgres.schema])
+    return holder
+
+
+def test_a_second_publish_waits_then_stops_naming_the_run_holding_the_schema(
+    case: Config, run_stage, capsys: pytest.CaptureFixture[str]
+) -> None:
     migrate(case.postgres)
-    with psycopg.connect(**psycopg_kwargs(case.postgres), autocommit=True) as holder:
-        holder.execute(
-            "SELECT pg_advisory_lock(hashtext('scout_spark.publish'), hashtext(%s))",
-            [case.postgres.schema],
-        )
-        with pytest.raises(PublishError, match=r"another publish into schema \w+ is running"):
-            run_stage(case, "publish")
+    brief = dataclasses.replace(case, lake=dataclasses.replace(case.lake, lock_wait_seconds=1))
+    with _hold_publish_lock(case, "run-elsewhere"):
+        with pytest.raises(
+            TableLockedError, match=r"publish:\w+ is being written by run run-elsewhere; waited 1s"
+        ):
+            run_stage(brief, "publish")
+    assert "held by run run-elsewhere" in capsys.readouterr().err
+
+
+def test_a_second_publish_goes_on_once_the_first_ends(
+    spark: SparkSession, case: Config, run_stage, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migrate(case.postgres)
+    holder = _hold_publish_lock(case, "run-elsewhere")
+    threading.Timer(3.0, holder.close).start()
+    result = run_stage(case, "publish")
+    assert result.records_written and result.records_written > 0
+    assert "waiting for publish:" in capsys.readouterr().err
+    assert_matches_lake(spark, case)

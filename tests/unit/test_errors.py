@@ -72,3 +72,18 @@ def test_error_line_takes_the_first_line_that_is_not_a_stack_frame() -> None:
     java = "\n\tat org.apache.Foo.bar(Foo.java:1)\nDELTA_FAILED: bad thing\n\tat x"
     assert error_line(RuntimeError(java)) == "DELTA_FAILED: bad thing"
     assert error_line(ValueError("")) == "ValueError"
+
+
+class Py4JJavaError(Exception):
+    """Stands in for py4j's class: its text starts with the call, then the Java exception."""
+
+
+def test_a_py4j_error_is_described_by_the_java_exception_it_carries() -> None:
+    exc = Py4JJavaError(
+        "An error occurred while calling o174.save.\n"
+        ": io.delta.exceptions.ProtocolChangedException: [DELTA_PROTOCOL_CHANGED] changed\n"
+        "\tat org.apache.spark.sql.delta.DeltaErrorsBase.x(DeltaErrors.scala:1)"
+    )
+    expected = "io.delta.exceptions.ProtocolChangedException: [DELTA_PROTOCOL_CHANGED] changed"
+    assert error_line(exc) == expected
+    assert describe_error(exc, None) == expected

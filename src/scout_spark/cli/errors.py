@@ -34,6 +34,7 @@ def describe_error(exc: BaseException, config: Config | None) -> str:
     first = error_line(exc, limit=_MAX_LEN, secret_env=_secret_env(config))
     if config is not None and any(marker in str(exc) for marker in _STORAGE_MARKERS):
         first = f"cannot reach storage under {config.lake.root}: {first}"
-    elif not first.startswith(type(exc).__name__):
+    elif type(exc).__name__ != "Py4JJavaError" and not first.startswith(type(exc).__name__):
+        # A Py4JJavaError's line already names the Java exception's class.
         first = f"{type(exc).__name__}: {first}"
     return first

@@ -57,6 +57,24 @@ def delta_writer(df: DataFrame) -> DataFrameWriter:
     return df.write.format("delta").options(**table_properties())
 
 
+# Two runs creating one table at once (the ledger, the checkpoints of an empty lake): the
+# loser's first commit fails with one of these, yet an append to the table that now
+# exists does not conflict. Appends retry; every other write runs under its table's lock.
+_LOST_CREATE_RACE = ("[DELTA_PROTOCOL_CHANGED]", "[DELTA_METADATA_CHANGED]")
+_APPEND_ATTEMPTS = 3
+
+
+def save_append(writer: DataFrameWriter, path: str) -> None:
+    """`writer` appended to the table at `path`, again if a concurrent commit created it."""
+    for attempt in range(1, _APPEND_ATTEMPTS + 1):
+        try:
+            writer.mode("append").save(path)
+            return
+        except Exception as exc:  # Py4JJavaError classic, a pyspark error over Connect
+            if attempt == _APPEND_ATTEMPTS or not any(m in str(exc) for m in _LOST_CREATE_RACE):
+                raise
+
+
 def _writer(df: DataFrame, target: DeltaTarget, mode: str) -> DataFrameWriter:
     if target.cluster_by:
         df = df.sort(*target.cluster_by)
@@ -81,7 +99,7 @@ def append(
         writer = writer.option("txnAppId", txn[0]).option("txnVersion", txn[1])
     if merge_schema:
         writer = writer.option("mergeSchema", "true")
-    writer.save(target.path)
+    save_append(writer, target.path)
     return TableVersions(before, table_version(spark, target.path))
 
 

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
-from scout_spark.lake.writes import delta_writer
+from scout_spark.lake.writes import delta_writer, save_append
 from scout_spark.ops.results import StageResult
 
 LEDGER_SCHEMA = T.StructType(
@@ -86,7 +86,7 @@ def record(
 ) -> None:
     """Append one ledger row (a Delta commit of its own)."""
     row_df = spark.createDataFrame([_row(config, who, status, result, error)], LEDGER_SCHEMA)
-    delta_writer(row_df).mode("append").save(ledger_path(config))
+    save_append(delta_writer(row_df), ledger_path(config))
 
 
 def read_ledger(spark: SparkSession, config: Config) -> DataFrame:

@@ -1,7 +1,7 @@
 """The publish stage: gold and platinum into the dashboard's Postgres schema.
 
 1. Apply pending SQL migrations; take the schema's publish lock (a session advisory lock,
-   released by Postgres if this process dies).
+   released by Postgres if this process dies; a second publish waits for it: publish_lock.py).
 2. Pin every source table's lake version (under the gold and platinum table locks, so no
    half-written gold run is published; --as-of-* pins earlier ones) and read only those.
 3. Plan each table against the versions the last publish recorded (plan.py); when nothing
@@ -39,11 +39,10 @@ from scout_spark.publish.plan import (
     plan_table,
     staged_rows,
 )
+from scout_spark.publish.publish_lock import holder_purpose, take_publish_lock
 from scout_spark.publish.registry import Refresh
 from scout_spark.publish.tables import PUBLISH_TABLES
 from scout_spark.runtime.jvm import in_this_step
-
-LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('scout_spark.publish'), hashtext(%s))"
 
 
 class PublishError(ScoutError):
@@ -184,10 +183,9 @@ def run_publish(ctx: RunContext) -> StageResult:
     if getattr(ctx.args, "migrate_only", False):
         done = ", ".join(applied) or "none pending"
         return StageResult(metrics={"migrations": done}, summary=f"migrations applied: {done}")
-    with connect(pg, autocommit=True, purpose="publish-control") as conn:
-        row = conn.execute(LOCK_SQL, [pg.schema]).fetchone()
-        if row is None or not row[0]:
-            raise PublishError(f"another publish into schema {pg.schema} is running; retry later")
+    purpose = holder_purpose(ctx.who.run_id)
+    with connect(pg, autocommit=True, purpose=purpose) as conn:
+        take_publish_lock(conn, pg.schema, ctx.config.lake.lock_wait_seconds)
         try:
             return _publish(ctx, conn)
         except psycopg.Error as exc:
