@@ -1,7 +1,6 @@
 """`run_pipeline`: bronze, silver, gold, platinum, publish and monitor in one Spark session."""
 
 import argparse
-import sys
 import time
 from collections.abc import Sequence
 
@@ -11,6 +10,7 @@ from scout_spark.cli.args import base_parser
 from scout_spark.cli.errors import describe_error
 from scout_spark.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, new_run_id, run_stage
 from scout_spark.config import Config, load_config
+from scout_spark.console import say
 from scout_spark.errors import ScoutError, SetupError
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES
@@ -19,7 +19,7 @@ PIPELINE_ORDER = ("bronze", "silver", "gold", "platinum", "publish", "monitor")
 
 
 def _say(message: str) -> None:
-    print(f"scout run_pipeline: {message}", file=sys.stderr, flush=True)
+    say(f"scout run_pipeline: {message}")
 
 
 def pipeline_stages(start: str, end: str) -> list[str]:

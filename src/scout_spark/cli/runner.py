@@ -14,6 +14,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error
 from scout_spark.cli.memory_failure import out_of_memory_line
 from scout_spark.config import Config, load_config
+from scout_spark.console import say
 from scout_spark.errors import ScoutError, SetupError
 from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
@@ -32,7 +33,7 @@ def new_run_id(stage: str) -> str:
 
 
 def _say(stage: str, message: str) -> None:
-    print(f"scout {stage}: {message}", file=sys.stderr, flush=True)
+    say(f"scout {stage}: {message}")
 
 
 def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:

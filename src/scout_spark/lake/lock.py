@@ -15,7 +15,6 @@ import json
 import os
 import random
 import socket
-import sys
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.console import say
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock_store import lock_store_for
 
@@ -153,7 +153,7 @@ class TableLock:
             if self._is_stale(holder):
                 if self._try_take(version):
                     broke = f"{self.name}: broke the stale lock of {_describe(holder)}"
-                    print(broke, file=sys.stderr)
+                    say(broke)
                     break
                 continue  # another waiter broke it first, or its holder renewed it
             if time.monotonic() >= deadline:
@@ -164,7 +164,7 @@ class TableLock:
                     f"{self.stale_seconds}s"
                 )
             if not said:
-                print(f"waiting for {self.name}: held by run {holder['run_id']}", file=sys.stderr)
+                say(f"waiting for {self.name}: held by run {holder['run_id']}")
                 said = True
             time.sleep(poll * random.uniform(0.5, 1.0))  # jitter: waiters do not poll in step
         return self
@@ -181,17 +181,16 @@ class TableLock:
             try:
                 token = self._store.replace(self._record(self._acquired_at), self._token)
             except Exception as exc:  # unreachable for now: check() tells once it is too long
-                print(f"{self.name}: lock renewal failed ({exc}); retrying", file=sys.stderr)
+                say(f"{self.name}: lock renewal failed ({exc}); retrying")
                 return
             if token is not None:
                 self._token, self._confirmed = token, time.monotonic()
                 return
             holder = self.holder()
             self._lost = "it was removed" if holder is None else f"{_describe(holder)} took it over"
-            print(
+            say(
                 f"LOST LOCK {self.name}: run {self.run_id} no longer holds {self.path} "
-                f"({self._lost}); this run must not commit to {self.name}",
-                file=sys.stderr,
+                f"({self._lost}); this run must not commit to {self.name}"
             )
 
     @property
@@ -235,8 +234,7 @@ class TableLock:
             try:
                 self._store.delete(token)
             except (ScoutError, OSError) as failure:  # must not hide the body's own error
-                print(
+                say(
                     f"{self.name}: could not release {self.path} ({failure}); "
-                    f"it is broken once not renewed for {self.stale_seconds}s",
-                    file=sys.stderr,
+                    f"it is broken once not renewed for {self.stale_seconds}s"
                 )

@@ -7,7 +7,6 @@ sources/file_state.py), record outcomes.
 """
 
 import argparse
-import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +15,7 @@ from scout_spark.cli.context import RunContext
 from scout_spark.cli.errors import describe_error, redact
 from scout_spark.cli.memory_failure import working_on
 from scout_spark.config import Config
+from scout_spark.console import say
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import DeltaTarget, append, table_version
@@ -161,7 +161,7 @@ def _backfill(ctx: RunContext) -> tuple[date, date] | None:
 
 
 def _progress(message: str) -> None:
-    print(f"  bronze {message}", file=sys.stderr, flush=True)
+    say(f"  bronze {message}")
 
 
 def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tuple[Batch, Discovery]:

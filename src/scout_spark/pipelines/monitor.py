@@ -10,7 +10,6 @@ printed one per line and the stage succeeds.
 
 import argparse
 import dataclasses
-import sys
 from decimal import Decimal
 
 import psycopg
@@ -19,6 +18,7 @@ from pyspark.sql import types as T
 
 from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
+from scout_spark.console import say
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.writes import DeltaTarget, append
 from scout_spark.monitors.date_gaps import check_date_gaps
@@ -174,7 +174,7 @@ def run_monitor(ctx: RunContext) -> StageResult:
     target = run_monitors_target(ctx.config)
     versions = write_results(ctx, results)
     for result in alerts_of(results):
-        print(f"  monitor alert {result.name}: {result.detail}", file=sys.stderr, flush=True)
+        say(f"  monitor alert {result.name}: {result.detail}")
     checks = StageResult(
         records_written=len(results),
         tables={target.name: versions},

@@ -7,11 +7,11 @@ in the connection's application_name (`holder_purpose`), read back from pg_stat_
 """
 
 import random
-import sys
 import time
 
 from psycopg import Connection
 
+from scout_spark.console import say
 from scout_spark.lake.lock import TableLockedError
 
 LOCK_KEY = "hashtext('scout_spark.publish'), hashtext(%s)"
@@ -39,19 +39,18 @@ def _holder(conn: Connection, schema: str) -> str:
 
 def take_publish_lock(conn: Connection, schema: str, wait_seconds: float) -> None:
     """Hold the schema's publish lock on `conn` (autocommit), waiting up to `wait_seconds`."""
-    deadline, said = time.monotonic() + wait_seconds, False
+    deadline, said, name = time.monotonic() + wait_seconds, False, f"publish:{schema}"
     while True:
         row = conn.execute(TRY_SQL, [schema]).fetchone()
         if row is not None and row[0]:
             return
         holder = _holder(conn, schema)
-        name = f"publish:{schema}"
         if time.monotonic() >= deadline:
             raise TableLockedError(
                 f"{name} is being written by {holder}; waited {wait_seconds:g}s. Retry "
                 "later (the lock ends with the holder's Postgres session)"
             )
         if not said:
-            print(f"waiting for {name}: held by {holder}", file=sys.stderr)
+            say(f"waiting for {name}: held by {holder}")
             said = True
         time.sleep(_POLL_SECONDS * random.uniform(0.5, 1.0))

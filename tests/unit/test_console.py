@@ -1,0 +1,24 @@
+"""Lines on stderr are written whole."""
+
+import io
+
+import pytest
+
+from scout_spark import console
+
+
+class Writes(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return super().write(text)
+
+
+def test_say_writes_the_line_and_its_newline_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = Writes()
+    monkeypatch.setattr("sys.stderr", stderr)
+    console.say("waiting for bronze_items: held by run R")
+    assert stderr.calls == ["waiting for bronze_items: held by run R\n"]
