@@ -83,7 +83,7 @@ def spark_conf(config: Config) -> dict[str, str]:
         conf["spark.driver.bindAddress"] = "127.0.0.1"
         # The executor is the driver here: by default a task's OutOfMemoryError exits the
         # JVM (52), losing the failure's ledger row and its one line. The task fails instead
-        # and the stage ends with that error (cli.memory_failure).
+        # and the stage ends with that error (runtime/memory_failure.py).
         conf["spark.executor.killOnFatalError.depth"] = "0"
     if config.spark.driver_memory and not _jvm_already_running():
         # A running driver's heap is fixed: setting it now would only make its conf lie.

@@ -113,7 +113,7 @@ def _check_landed(
     monitored = "SELECT count(*) FROM etl_monitoring WHERE run_id LIKE 'e2e-%'"
     assert _count(test_config, schema, monitored) >= len(STAGES) - 1
 
-    shown = _run([sys.executable, "-m", "scout_spark.ops.show", *options], services_env)
+    shown = _run([sys.executable, "-m", "scout_spark.cli.show", *options], services_env)
     assert shown.returncode == 0, shown.stderr
     line = next(ln for ln in shown.stdout.splitlines() if "scout_gold_transactions" in ln)
     assert line.split() == ["scout_gold_transactions", f"{gold_count:,}", "rows"]

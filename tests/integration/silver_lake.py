@@ -1,7 +1,6 @@
 """No tests here: bronze rows written directly (as the bronze stage would) and the silver
 stage run over them; the first silver run's lake is shared (tests/integration/conftest.py)."""
 
-import argparse
 import dataclasses
 import uuid
 from datetime import UTC, datetime
@@ -9,12 +8,13 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
-from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.lake.writes import DeltaTarget, append
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver import run_silver
+from scout_spark.pipelines.silver_options import SilverOptions
+from scout_spark.runtime.context import RunContext
 from scout_spark.schemas import bronze_schema
 
 JAN, FEB, MAR = (datetime(2024, m, 1, tzinfo=UTC) for m in (1, 2, 3))
@@ -55,11 +55,8 @@ def add_bronze(
 
 
 def run(spark: SparkSession, config: Config, **options: object) -> StageResult:
-    defaults = {"full_refresh": False, "from_date": None, "to_date": None,
-                "replay_quarantine": False, "quality_rules": None}  # fmt: skip
-    args = argparse.Namespace(**{**defaults, **options})
     who = RunIdentity(f"silver-{uuid.uuid4().hex[:8]}", "p", "silver", datetime.now(UTC))
-    return run_silver(RunContext(spark=spark, config=config, args=args, who=who))
+    return run_silver(RunContext(spark, config, who, SilverOptions(**options)))  # type: ignore[arg-type]
 
 
 def table(spark: SparkSession, config: Config, name: str) -> DataFrame:

@@ -4,7 +4,6 @@ One lake is built once (silver written with the SILVER_* schemas, then gold and 
 each test that changes silver works on its own copy of it.
 """
 
-import argparse
 import shutil
 import uuid
 from collections.abc import Callable
@@ -32,13 +31,14 @@ from gold_reference import (
 )
 from pyspark.sql import SparkSession
 
-from scout_spark.cli.context import RunContext
-from scout_spark.cli.runner import run_stage
+from scout_spark.cli.runner import Invocation, run_stage
 from scout_spark.config import Config
 from scout_spark.ops.ledger import RunIdentity, latest_ledger, read_ledger
 from scout_spark.ops.results import StageResult
+from scout_spark.pipelines.build_options import BuildOptions
 from scout_spark.pipelines.gold import run_gold
 from scout_spark.pipelines.platinum import run_platinum
+from scout_spark.runtime.context import RunContext
 from scout_spark.stages import STAGES
 
 KEYS = {
@@ -84,12 +84,9 @@ def lake_config(test_config: Config, root: Path) -> Config:
 
 def run(stage: Callable[[RunContext], StageResult], spark: SparkSession, config: Config,
         **options: object) -> StageResult:  # fmt: skip
-    args = argparse.Namespace(
-        **{"full_refresh": False, "from_date": None, "to_date": None, **options}
-    )
     run_id = f"test-{uuid.uuid4().hex[:8]}"
     who = RunIdentity(run_id, run_id, stage.__name__, datetime.now(UTC))
-    return stage(RunContext(spark=spark, config=config, args=args, who=who))
+    return stage(RunContext(spark, config, who, BuildOptions(**options)))  # type: ignore[arg-type]
 
 
 def read_table(spark: SparkSession, config: Config, name: str) -> Table:
@@ -187,9 +184,9 @@ def test_runs_without_silver_changes_are_skipped(
     spark: SparkSession, test_config: Config, built: Built, tmp_path: Path
 ) -> None:
     config = lake_copy(built, test_config, tmp_path)
-    args = argparse.Namespace(full_refresh=False, from_date=None, to_date=None, run_id="again")
-    assert run_stage(STAGES["gold"], spark, config, args) == 0
-    assert run_stage(STAGES["platinum"], spark, config, args) == 0
+    call = Invocation(BuildOptions(), run_id="again")
+    assert run_stage(STAGES["gold"], spark, config, call) == 0
+    assert run_stage(STAGES["platinum"], spark, config, call) == 0
     ledger = latest_ledger(read_ledger(spark, config)).filter("run_id = 'again'").collect()
     assert sorted((r["stage"], r["status"]) for r in ledger) == [
         ("gold", "skipped"), ("platinum", "skipped"),

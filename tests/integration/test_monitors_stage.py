@@ -21,7 +21,9 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.cli.args import base_parser
+from scout_spark.cli.runner import invocation
 from scout_spark.cli.runner import run_stage as run_with_ledger
+from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.config import Config
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity, latest_ledger, read_ledger
@@ -45,8 +47,9 @@ PUBLISHED = ("publish_log", "scout_gold_transactions")
 def run_job(spark: SparkSession, config: Config, stage: str, *argv: str) -> int:
     """The stage as its job runs it (arguments parsed, ledger rows written): the exit code."""
     parser = base_parser(stage, STAGES[stage].description)
-    STAGES[stage].add_arguments(parser)
-    return run_with_ledger(STAGES[stage], spark, config, parser.parse_args(list(argv)))
+    add_stage_arguments(stage, parser)
+    call = invocation(STAGES[stage], parser.parse_args(list(argv)))
+    return run_with_ledger(STAGES[stage], spark, config, call)
 
 
 def with_roots(config: Config, root: Path) -> Config:

@@ -1,17 +1,16 @@
 """A stage that runs out of memory ends in one line on stderr and a failed ledger row."""
 
-import argparse
 from datetime import UTC, datetime
 
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.cli.context import RunContext
-from scout_spark.cli.memory_failure import working_on
-from scout_spark.cli.runner import EXIT_FAILED, run_stage
+from scout_spark.cli.runner import EXIT_FAILED, Invocation, run_stage
 from scout_spark.ops.ledger import read_ledger
 from scout_spark.ops.results import StageResult
+from scout_spark.runtime.context import NoOptions, RunContext
+from scout_spark.runtime.memory_failure import working_on
 from scout_spark.stages import Stage
 
 # What Py4J raises when a Spark job's task ran out of heap (text as Spark writes it).
@@ -34,8 +33,8 @@ def _oom_stage(run_ctx: RunContext) -> StageResult:
         raise Py4JJavaError(SPARK_OOM)
 
 
-def _args(run_id: str) -> argparse.Namespace:
-    return argparse.Namespace(run_id=run_id, pipeline_run_id=None, verbose=False)
+def _args(run_id: str) -> Invocation:
+    return Invocation(NoOptions(), run_id=run_id)
 
 
 def test_out_of_memory_is_one_line_and_a_failed_ledger_row(

@@ -16,11 +16,12 @@ from pyspark.sql import functions as F
 
 from scout_spark.bench.chaos_prepare import RUN1, RUN2, Prepared
 from scout_spark.bench.chaos_state import copy_world, drop_world
-from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, run_stages
+from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, pipeline_calls, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.rollback import roll_back
 from scout_spark.config import Config
 from scout_spark.errors import ConfigError
+from scout_spark.lake.as_of import AsOf
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.ops.ledger import latest_ledger, read_ledger
 from scout_spark.ops.rollback import NEVER_ROLLED_BACK
@@ -70,8 +71,8 @@ def _dashboard(config: Config) -> tuple[str, ...]:
 
 def _pipeline(spark: SparkSession, config: Config, run_id: str) -> int:
     """bronze to publish (the monitors write nothing a rollback restores)."""
-    args = parser().parse_args([])
-    return run_stages(spark, config, PIPELINE_ORDER[:-1], args, run_id)
+    calls = pipeline_calls(PIPELINE_ORDER[:-1], parser().parse_args([]), run_id)
+    return run_stages(spark, config, calls, run_id)
 
 
 def _statuses(spark: SparkSession, config: Config, pipeline_run: str) -> dict[str, str]:
@@ -138,8 +139,8 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
         # Time travel: gold rebuilt from silver as it was between run 1 and run 2 equals
         # run 1's gold.
         with pytest.raises(ConfigError, match="add --full-refresh"):
-            run_stage(config, "gold", as_of_timestamp=between)
-        run_stage(config, "gold", full_refresh=True, as_of_timestamp=between)
+            run_stage(config, "gold", as_of=AsOf(timestamp=between))
+        run_stage(config, "gold", full_refresh=True, as_of=AsOf(timestamp=between))
         gold_now = _lake(spark, config, prefix="gold/")
         assert gold_now == {k: v for k, v in lake_before.items() if k.startswith("gold/")}
     finally:

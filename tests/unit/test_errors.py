@@ -4,10 +4,10 @@ import dataclasses
 
 import pytest
 
-from scout_spark.cli.errors import describe_error
 from scout_spark.config import load_config
 from scout_spark.errors import MASK, error_line, redact
 from scout_spark.publish.connection import safe_message
+from scout_spark.runtime.error_text import describe_error
 
 PASSWORD = "Tr0ub4dor-and-3-horses"
 

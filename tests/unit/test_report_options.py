@@ -1,43 +1,44 @@
 """The report stage's options, output path and page write, and the quality trend it derives."""
 
-import argparse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from scout_spark.cli.args import base_parser
+from scout_spark.cli.runner import invocation
+from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.errors import ConfigError
 from scout_spark.report.model import StageRun
 from scout_spark.report.run_history import quality_trend
-from scout_spark.report.stage import add_arguments, default_output, output_path, write_page
+from scout_spark.report.stage import ReportOptions, default_output, output_path, write_page
 from scout_spark.stages import STAGES
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
-def parse(*argv: str) -> argparse.Namespace:
+def parse(*argv: str) -> ReportOptions:
     parser = base_parser("report", "test")
-    add_arguments(parser)
-    return parser.parse_args(list(argv))
+    add_stage_arguments("report", parser)
+    return invocation(STAGES["report"], parser.parse_args(list(argv))).options
 
 
 def test_report_is_a_registered_stage() -> None:
-    assert STAGES["report"].add_arguments is add_arguments
+    assert STAGES["report"].options is ReportOptions
 
 
 def test_report_options_default_to_30_days_and_the_env_file() -> None:
-    args = parse("--env", "staging")
+    options = parse("--env", "staging")
 
-    assert args.days == 30
-    assert output_path(args, "staging") == Path("reports/scout-report-staging.html")
+    assert options.days == 30
+    assert output_path(options, "staging") == Path("reports/scout-report-staging.html")
     assert default_output("prod") == Path("reports") / "scout-report-prod.html"
 
 
 def test_report_options_take_output_and_days() -> None:
-    args = parse("--output", "out/r.html", "--days", "7")
+    options = parse("--output", "out/r.html", "--days", "7")
 
-    assert (args.days, output_path(args, "dev")) == (7, Path("out/r.html"))
+    assert (options.days, output_path(options, "dev")) == (7, Path("out/r.html"))
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "week"])
@@ -46,9 +47,15 @@ def test_report_days_must_be_a_positive_whole_number(days: str) -> None:
         parse("--days", days)
 
 
+@pytest.mark.parametrize("days", [0, -3, True])
+def test_report_options_refuse_days_below_one_in_process_too(days: int) -> None:
+    with pytest.raises(ConfigError, match="--days must be a whole number"):
+        ReportOptions(days=days)
+
+
 def test_report_output_must_be_a_local_path() -> None:
     with pytest.raises(ConfigError, match="local file path"):
-        output_path(parse("--output", "s3a://bucket/report.html"), "dev")
+        parse("--output", "s3a://bucket/report.html")
 
 
 def test_write_page_creates_folders_and_leaves_no_temp_file(tmp_path: Path) -> None:

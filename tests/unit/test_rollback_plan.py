@@ -2,7 +2,7 @@
 
 import pytest
 
-from scout_spark.cli.pipeline import parser, pipeline_stages, stage_args
+from scout_spark.cli.pipeline import pipeline_stages
 from scout_spark.errors import ScoutError
 from scout_spark.lake.commit_tag import run_tag, tag_parts, undo_tag
 from scout_spark.ops.rollback import Commit, TableRollback, plan_table
@@ -57,11 +57,3 @@ def test_pipeline_stages_slices_the_order_and_refuses_a_reversed_range() -> None
     assert pipeline_stages("publish", "publish") == ["publish"]
     with pytest.raises(ScoutError, match="--from-stage gold comes after --to-stage silver"):
         pipeline_stages("gold", "silver")
-
-
-def test_stage_args_hand_the_pipeline_options_to_the_stages_that_take_them() -> None:
-    shared = parser().parse_args(["--full-refresh", "--fail-on-alert", "--run-id", "p9"])
-    gold, monitor = stage_args("gold", shared, "p9"), stage_args("monitor", shared, "p9")
-    assert (gold.full_refresh, gold.run_id, gold.pipeline_run_id) == (True, "p9-gold", "p9")
-    assert not hasattr(gold, "fail_on_alert")
-    assert (monitor.fail_on_alert, monitor.run_id) == (True, "p9-monitor")

@@ -17,10 +17,11 @@ from pyspark.sql import SparkSession
 
 from scout_spark.bench.chaos_state import World, copy_world, drop_world, world
 from scout_spark.cli.args import base_parser
-from scout_spark.cli.pipeline import parser, run_stages
+from scout_spark.cli.pipeline import parser, pipeline_calls, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.rollback import roll_back
-from scout_spark.cli.runner import EXIT_OK, run_stage
+from scout_spark.cli.runner import EXIT_OK, invocation, run_stage
+from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.config import Config
 from scout_spark.sample.cli import main as generate
 from scout_spark.stages import STAGES as REGISTERED
@@ -82,7 +83,7 @@ def land(landing: Path, partitions: list[Path]) -> None:
 
 def _run(spark: SparkSession, config: Config, stages: list[str], run_id: str) -> None:
     args = parser().parse_args(["--env", config.env])
-    if run_stages(spark, config, stages, args, run_id) != EXIT_OK:
+    if run_stages(spark, config, pipeline_calls(stages, args, run_id), run_id) != EXIT_OK:
         raise RuntimeError(f"preparing the chaos states: run {run_id} failed at {stages}")
 
 
@@ -92,8 +93,9 @@ def run_in_process(spark: SparkSession, config: Config, stage: str, run_id: str)
         return roll_back(spark, config, rollback_parser().parse_args(["--run-id", RUN2]))
     job = REGISTERED[stage]
     options = base_parser(stage, job.description)
-    job.add_arguments(options)
-    return run_stage(job, spark, config, options.parse_args(["--run-id", run_id]))
+    add_stage_arguments(stage, options)
+    call = invocation(job, options.parse_args(["--run-id", run_id]))
+    return run_stage(job, spark, config, call)
 
 
 def prepare(

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pyspark.sql import SparkSession
 
 from scout_spark.cli.args import base_parser
-from scout_spark.cli.errors import describe_error
-from scout_spark.cli.pipeline import stage_args
+from scout_spark.cli.pipeline import stage_call
 from scout_spark.cli.runner import EXIT_OK, EXIT_USAGE, new_run_id, run_stage
 from scout_spark.config import Config, load_config
 from scout_spark.errors import ScoutError
+from scout_spark.runtime.error_text import describe_error
 from scout_spark.session import build_spark_session
 from scout_spark.stages import STAGES
 
@@ -27,13 +27,10 @@ def parser() -> argparse.ArgumentParser:
 def roll_back(spark: SparkSession, config: Config, args: argparse.Namespace) -> int:
     """Stage `rollback` for run args.run_id, then a full republish, as one ledger run."""
     own = new_run_id("rollback")
-    shared = argparse.Namespace(**{**vars(args), "run_id": None})
-    code = run_stage(
-        STAGES["rollback"], spark, config,
-        stage_args("rollback", shared, own, target_run=args.run_id, force=args.force),
-    )  # fmt: skip
+    rollback = stage_call("rollback", args, own, target_run=args.run_id, force=args.force)
+    code = run_stage(STAGES["rollback"], spark, config, rollback)
     if code == EXIT_OK and not args.no_publish:
-        publish = stage_args("publish", shared, own, full_refresh=True)
+        publish = stage_call("publish", args, own, full_refresh=True)
         code = run_stage(STAGES["publish"], spark, config, publish)
     return code
 

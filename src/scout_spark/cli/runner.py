@@ -1,28 +1,33 @@
 """The one runner behind every job: args, config, session, stage, ledger, exit code."""
 
+import argparse
 import sys
 import time
 import traceback
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
+from typing import Any
 
 from pyspark.sql import SparkSession
 
-from scout_spark.cli.args import base_parser
-from scout_spark.cli.context import RunContext
-from scout_spark.cli.errors import describe_error
-from scout_spark.cli.memory_failure import out_of_memory_line
+from scout_spark.cli.args import as_of_of, base_parser
+from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.config import Config, load_config
 from scout_spark.console import say
 from scout_spark.errors import ScoutError, SetupError
+from scout_spark.lake.as_of import AsOf
 from scout_spark.lake.commit_tag import tagged_commits
 from scout_spark.ops import ledger
 from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult
+from scout_spark.runtime.context import RunContext
+from scout_spark.runtime.error_text import describe_error
 from scout_spark.runtime.jvm import job_group
+from scout_spark.runtime.memory_failure import out_of_memory_line
 from scout_spark.session import build_spark_session
-from scout_spark.stages import STAGES, Stage
+from scout_spark.stages import STAGES, Stage, stage_options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -36,26 +41,51 @@ def _say(stage: str, message: str) -> None:
     say(f"scout {stage}: {message}")
 
 
-def run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
+@dataclass(frozen=True)
+class Invocation:
+    """One stage run as the command line asked for it: its checked options, ids, as-of."""
+
+    options: Any
+    run_id: str | None = None
+    pipeline_run_id: str | None = None
+    run_date: date | None = None
+    as_of: AsOf = field(default_factory=AsOf)
+    verbose: bool = False
+
+
+def invocation(stage: Stage, args: argparse.Namespace, **options: object) -> Invocation:
+    """`stage`'s run from parsed arguments (the option fields they hold) and `options`;
+    ConfigError for a bad combination, before any Spark session."""
+    held = {f.name: getattr(args, f.name) for f in fields(stage.options) if hasattr(args, f.name)}
+    as_of = as_of_of(args)
+    return Invocation(
+        stage_options(stage, held | options, as_of),
+        run_id=args.run_id, pipeline_run_id=args.pipeline_run_id, run_date=args.run_date,
+        as_of=as_of, verbose=args.verbose,
+    )  # fmt: skip
+
+
+def run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocation) -> int:
     """Run one stage in an existing session, with ledger rows on start and end; its Spark
     jobs, the ledger's included, carry the stage's name as their job group."""
     with job_group(spark, stage.name):
-        return _run_stage(stage, spark, config, args)
+        return _run_stage(stage, spark, config, call)
 
 
-def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) -> int:
-    run_id = getattr(args, "run_id", None) or new_run_id(stage.name)
+def _run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocation) -> int:
+    run_id = call.run_id or new_run_id(stage.name)
     who = RunIdentity(
         run_id=run_id,
-        pipeline_run_id=getattr(args, "pipeline_run_id", None) or run_id,
+        pipeline_run_id=call.pipeline_run_id or run_id,
         stage=stage.name,
         started_at=datetime.now(UTC),
     )
+    ctx = RunContext(spark, config, who, call.options, call.run_date, call.as_of)
     started = time.monotonic()
     try:
         ledger.record(spark, config, who, "running")
         with tagged_commits(spark, run_id):
-            result = stage.run(RunContext(spark=spark, config=config, args=args, who=who))  # type: ignore[arg-type]
+            result = stage.run(ctx)
     except Exception as exc:
         out_of_memory = out_of_memory_line(exc, stage.name, spark, config.spark.driver_memory)
         message = out_of_memory or describe_error(exc, config)
@@ -64,7 +94,7 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) 
         except Exception as ledger_exc:
             _say(stage.name, f"could not record the failure: {describe_error(ledger_exc, config)}")
         _say(stage.name, f"failed after {time.monotonic() - started:.1f}s: {message}")
-        if getattr(args, "verbose", False):
+        if call.verbose:
             traceback.print_exc(file=sys.stderr)
         elif not isinstance(exc, ScoutError) and out_of_memory is None:
             _say(stage.name, "run again with --verbose for the full traceback")
@@ -84,26 +114,34 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, args: object) 
     return EXIT_OK
 
 
-def invoke(spark: SparkSession, config: Config, stage_name: str, **options: object) -> StageResult:
-    """Run a stage in this process with default options plus `options`; no ledger rows."""
+def invoke(
+    spark: SparkSession,
+    config: Config,
+    stage_name: str,
+    *,
+    run_date: date | None = None,
+    as_of: AsOf | None = None,
+    **options: object,
+) -> StageResult:
+    """Run a stage in this process with its default options plus `options` (checked as
+    the command line's are); no ledger rows."""
     stage = STAGES[stage_name]
-    parser = base_parser(stage_name, stage.description)
-    stage.add_arguments(parser)
-    args = parser.parse_args([])
-    vars(args).update(options)
+    pinned = as_of or AsOf()
+    checked = stage_options(stage, options, pinned)
     run_id = new_run_id(stage_name)
     who = RunIdentity(run_id, run_id, stage_name, datetime.now(UTC))
     with tagged_commits(spark, run_id), job_group(spark, stage.name):
-        return stage.run(RunContext(spark=spark, config=config, args=args, who=who))
+        return stage.run(RunContext(spark, config, who, checked, run_date, pinned))
 
 
 def main(stage_name: str, argv: Sequence[str] | None = None) -> int:
     """Entry point of `jobs/<stage>.py`: returns the process exit code."""
     stage = STAGES[stage_name]
     parser = base_parser(f"{stage_name}", stage.description)
-    stage.add_arguments(parser)
+    add_stage_arguments(stage_name, parser)
     args = parser.parse_args(argv)
     try:
+        call = invocation(stage, args)
         config = load_config(args.env, args.config, args.overrides)
         spark = build_spark_session(config)
     except ScoutError as exc:
@@ -111,6 +149,6 @@ def main(stage_name: str, argv: Sequence[str] | None = None) -> int:
         # Bad arguments or config: 2; a session that cannot run (no Delta, no server): 1.
         return EXIT_FAILED if isinstance(exc, SetupError) else EXIT_USAGE
     try:
-        return run_stage(stage, spark, config, args)
+        return run_stage(stage, spark, config, call)
     finally:
         spark.stop()

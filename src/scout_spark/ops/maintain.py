@@ -7,20 +7,20 @@ time-travel read inside that window needs. Each table is maintained under its wr
 lock, so maintenance never races the pipeline.
 """
 
-import argparse
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 from pyspark.sql import SparkSession
 
-from scout_spark.cli.context import RunContext
 from scout_spark.config.model import LayerMaintenance
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import operation_metrics, table_version
 from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.runtime.context import RunContext
 from scout_spark.session import temporary_conf
 
 LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
@@ -28,18 +28,22 @@ RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
 VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--layer, --retention-hours, --skip-optimize, --skip-vacuum, --dry-run."""
-    parser.add_argument(
-        "--layer", action="append", choices=LAYERS, help="(repeatable; default all)"
-    )
-    parser.add_argument(
-        "--retention-hours", type=int, default=None,
-        help="VACUUM retention for this run (never below maintenance.rollback_window_hours)",
-    )  # fmt: skip
-    parser.add_argument("--skip-optimize", action="store_true")
-    parser.add_argument("--skip-vacuum", action="store_true")
-    parser.add_argument("--dry-run", action="store_true", help="list what VACUUM would delete")
+@dataclass(frozen=True)
+class MaintainOptions:
+    """The layers to maintain (default all), a VACUUM retention for this run, what to skip."""
+
+    layer: tuple[str, ...] = ()
+    retention_hours: int | None = None
+    skip_optimize: bool = False
+    skip_vacuum: bool = False
+    dry_run: bool = False  # list what VACUUM would delete
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layer", tuple(self.layer or ()))
+        unknown = [name for name in self.layer if name not in LAYERS]
+        if unknown:
+            known = ", ".join(LAYERS)
+            raise ConfigError(f"maintain: unknown layer {unknown[0]!r} (one of {known})")
 
 
 def layer_of(table: str) -> str:
@@ -88,10 +92,10 @@ def _check(locks: list[TableLock]) -> None:
         lock.check()
 
 
-def run_maintain(ctx: RunContext) -> StageResult:
+def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
     """OPTIMIZE and VACUUM every table of the selected layers, as configured."""
-    spark, args, settings = ctx.spark, ctx.args, ctx.config.maintenance
-    layers = args.layer or list(LAYERS)
+    spark, args, settings = ctx.spark, ctx.options, ctx.config.maintenance
+    layers = list(args.layer or LAYERS)
     window = settings.rollback_window_hours
     hours = {name: retention_hours(args.retention_hours, getattr(settings, name), window)
              for name in layers}  # fmt: skip

@@ -11,14 +11,12 @@ so a rollback killed midway is finished by running it again: its own restores ar
 "later runs". The run ledger and the monitor results are never rolled back.
 """
 
-import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
@@ -30,6 +28,7 @@ from scout_spark.ops.crash import crash_point
 from scout_spark.ops.ledger import read_ledger
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
+from scout_spark.runtime.context import RunContext
 
 # Records of what happened, not data derived from it: a rollback adds to them.
 NEVER_ROLLED_BACK = ("_ops/run_ledger", "platinum/run_monitors")
@@ -53,12 +52,12 @@ class TableRollback:
     later_runs: tuple[str, ...]  # other runs that committed after the run's first commit
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--target-run (set by jobs/rollback.py from its --run-id) and --force."""
-    parser.add_argument("--target-run", required=False, help="run id to roll back")
-    parser.add_argument(
-        "--force", action="store_true", help="roll back even if later runs wrote the same tables"
-    )
+@dataclass(frozen=True)
+class RollbackOptions:
+    """The run to roll back (jobs/rollback.py's --run-id), and --force past later runs."""
+
+    target_run: str | None = None
+    force: bool = False
 
 
 def plan_table(
@@ -110,9 +109,9 @@ def _roll_back(
     return TableVersions(plan.current, table_version(spark, path))
 
 
-def run_rollback(ctx: RunContext) -> StageResult:
+def run_rollback(ctx: RunContext[RollbackOptions]) -> StageResult:
     """Restore every lake table run `--target-run` wrote to its version before that run."""
-    spark, target = ctx.spark, ctx.args.target_run
+    spark, target = ctx.spark, ctx.options.target_run
     if not target:
         raise ScoutError("rollback: name the run to roll back with --run-id")
     runs = stage_runs(spark, ctx, target) if table_version(spark, _ledger(ctx)) is not None else []
@@ -125,7 +124,7 @@ def run_rollback(ctx: RunContext) -> StageResult:
             for name, commits in zip(tables, histories, strict=True)
             if (plan := plan_table(name, commits, tags, target)) is not None
         ]
-        _check(target, plans, force=ctx.args.force)
+        _check(target, plans, force=ctx.options.force)
         with undo_commits(spark, ctx.who.run_id, target):
             restored = for_each(lambda p: _roll_back(spark, tables[p.name], p, locks), plans)
     targets = {p.name: "emptied" if p.restore_to is None else f"v{p.restore_to}" for p in plans}

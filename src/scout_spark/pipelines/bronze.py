@@ -6,14 +6,9 @@ idempotent write (txnAppId bronze-<dataset>, txnVersion = batch id; a replay: se
 sources/file_state.py), record outcomes.
 """
 
-import argparse
 from dataclasses import dataclass
 from datetime import date
 
-from scout_spark.cli.args import parse_date
-from scout_spark.cli.context import RunContext
-from scout_spark.cli.errors import describe_error, redact
-from scout_spark.cli.memory_failure import working_on
 from scout_spark.config import Config
 from scout_spark.console import say
 from scout_spark.errors import ConfigError, ScoutError
@@ -24,6 +19,9 @@ from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
+from scout_spark.runtime.context import RunContext
+from scout_spark.runtime.error_text import describe_error, redact
+from scout_spark.runtime.memory_failure import working_on
 from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
@@ -34,11 +32,29 @@ from scout_spark.sources.readers import read_files
 DATASETS = tuple(SCHEMAS)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--dataset and the archive backfill range."""
-    parser.add_argument("--dataset", choices=[*DATASETS, "all"], default="all")
-    parser.add_argument("--backfill-from", type=parse_date, default=None, metavar="YYYY-MM-DD")
-    parser.add_argument("--backfill-to", type=parse_date, default=None, metavar="YYYY-MM-DD")
+@dataclass(frozen=True)
+class BronzeOptions:
+    """--dataset (one, or all) and the archive backfill range (both dates or neither)."""
+
+    dataset: str = "all"
+    backfill_from: date | None = None
+    backfill_to: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.dataset not in (*DATASETS, "all"):
+            known = ", ".join((*DATASETS, "all"))
+            raise ConfigError(f"bronze: dataset {self.dataset!r} is not one of {known}")
+        start, end = self.backfill_from, self.backfill_to
+        if (start is None) != (end is None):
+            raise ConfigError("--backfill-from and --backfill-to go together")
+        if start is not None and end is not None and start > end:
+            raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
+
+    @property
+    def backfill(self) -> tuple[date, date] | None:
+        """The archive dates to read, when asked."""
+        start, end = self.backfill_from, self.backfill_to
+        return (start, end) if start is not None and end is not None else None
 
 
 def bronze_target(config: Config, dataset: str) -> DeltaTarget:
@@ -151,15 +167,6 @@ def _ingest(
     ]
 
 
-def _backfill(ctx: RunContext) -> tuple[date, date] | None:
-    start, end = ctx.args.backfill_from, ctx.args.backfill_to
-    if (start is None) != (end is None):
-        raise ConfigError("--backfill-from and --backfill-to go together")
-    if start and end and start > end:
-        raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
-    return (start, end) if start and end else None
-
-
 def _progress(message: str) -> None:
     say(f"  bronze {message}")
 
@@ -170,7 +177,7 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
     snapshot = state.snapshot()
     found = discover(
         fs, config.source.root, getattr(config.source.datasets, dataset),
-        config.source.marker_file, backfill=_backfill(ctx),
+        config.source.marker_file, backfill=ctx.options.backfill,
     )  # fmt: skip
     for part in found.waiting:
         _progress(
@@ -250,9 +257,10 @@ def _ingest_named(ctx: RunContext, dataset: str) -> StageResult:
         return ingest_dataset(ctx, dataset)
 
 
-def run_bronze(ctx: RunContext) -> StageResult:
+def run_bronze(ctx: RunContext[BronzeOptions]) -> StageResult:
     """The bronze stage over one dataset or all; one ledger part per dataset."""
-    datasets = DATASETS if ctx.args.dataset == "all" else (ctx.args.dataset,)
+    dataset = ctx.options.dataset
+    datasets = DATASETS if dataset == "all" else (dataset,)
     # Datasets have their own locks and tables: ingesting them at once overlaps the latency
     # of their many small Spark jobs and Delta commits.
     parts = dict(zip(datasets, for_each(lambda d: _ingest_named(ctx, d), datasets), strict=True))

@@ -9,17 +9,14 @@ rebuild is marked unfinished meanwhile (ops/unfinished.py), so publish pins no h
 gold and the next run restates the dead run's dates too, whatever its mode.
 """
 
-import argparse
-from datetime import date, timedelta
+from datetime import date
 
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.cli.args import parse_date
-from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
-from scout_spark.errors import ConfigError, error_line
+from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
@@ -47,6 +44,8 @@ from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.crash import crash_point
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
+from scout_spark.pipelines.build_options import BuildOptions
+from scout_spark.runtime.context import RunContext
 from scout_spark.schemas import (
     SILVER_CUSTOMERS_SCHEMA,
     SILVER_ITEMS_SCHEMA,
@@ -61,27 +60,6 @@ SILVER_SCHEMAS = {
     "silver/customers": SILVER_CUSTOMERS_SCHEMA,
     "silver/stores": SILVER_STORES_SCHEMA,
 }
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--full-refresh, or a --from-date/--to-date range to rebuild."""
-    parser.add_argument("--full-refresh", action="store_true", help="rebuild every date")
-    parser.add_argument("--from-date", type=parse_date, default=None, metavar="YYYY-MM-DD")
-    parser.add_argument("--to-date", type=parse_date, default=None, metavar="YYYY-MM-DD")
-
-
-def requested_dates(args: argparse.Namespace) -> list[date] | None:
-    """Every date of the --from-date/--to-date range, or None without one."""
-    start, end = getattr(args, "from_date", None), getattr(args, "to_date", None)
-    if (start is None) != (end is None):
-        raise ConfigError("--from-date and --to-date go together")
-    if start is None or end is None:
-        return None
-    if start > end:
-        raise ConfigError(f"--from-date {start} is after --to-date {end}")
-    if getattr(args, "full_refresh", False):
-        raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 def table_path(config: Config, name: str) -> str:
@@ -136,10 +114,10 @@ def _plan(
 ) -> tuple[str, list[date] | None, str]:
     """(mode, dates to restate or None for all, why)."""
     spark, config = ctx.spark, ctx.config
-    requested = requested_dates(ctx.args)
+    requested = ctx.options.dates
     if requested is not None:
         return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
-    if ctx.args.full_refresh:
+    if ctx.options.full_refresh:
         return "full_refresh", None, "requested"
     if not all(is_delta_table(spark, t.path) for t in gold_targets(config).values()):
         return "full_refresh", None, "first build"
@@ -234,12 +212,12 @@ def _items_left_out(ctx: RunContext, versions: dict[str, int | None]) -> int:
     ).count()
 
 
-def run_gold(ctx: RunContext) -> StageResult:
+def run_gold(ctx: RunContext[BuildOptions]) -> StageResult:
     """The gold stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
     with TableLock(spark, config, "gold", ctx.who.run_id) as lock:
         versions = {
-            name: input_version(spark, ctx.args, name, table_path(config, name))
+            name: input_version(spark, ctx.as_of, name, table_path(config, name))
             for name in SILVER_SCHEMAS
         }
         if versions["silver/transactions"] is None:

@@ -8,15 +8,14 @@ ran and were written) and the stage then fails, naming the alerts; otherwise ale
 printed one per line and the stage succeeds.
 """
 
-import argparse
 import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
 
 import psycopg
 from pyspark.errors import AnalysisException
 from pyspark.sql import types as T
 
-from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.console import say
 from scout_spark.errors import ScoutError, error_line
@@ -37,6 +36,7 @@ from scout_spark.ops.ledger import RunIdentity
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.pipelines import monitor_inputs as inputs
 from scout_spark.publish.connection import safe_message
+from scout_spark.runtime.context import RunContext
 from scout_spark.runtime.jvm import unpersist
 from scout_spark.schemas import SCHEMAS
 
@@ -61,12 +61,11 @@ class MonitorAlertError(ScoutError):
     """--fail-on-alert was given and at least one monitor is in alert."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--fail-on-alert."""
-    parser.add_argument(
-        "--fail-on-alert", action="store_true",
-        help="exit 1 when any monitor is in alert (after recording every result)",
-    )  # fmt: skip
+@dataclass(frozen=True)
+class MonitorOptions:
+    """--fail-on-alert: exit 1 when any monitor is in alert (after recording every result)."""
+
+    fail_on_alert: bool = False
 
 
 def run_monitors_target(config: Config) -> DeltaTarget:
@@ -168,7 +167,7 @@ def _summary(results: list[MonitorResult]) -> str:
     return f"{len(results)} checks, {len(alerts)} alerts{named}, {skips} skipped"
 
 
-def run_monitor(ctx: RunContext) -> StageResult:
+def run_monitor(ctx: RunContext[MonitorOptions]) -> StageResult:
     """The monitor stage (see the module docstring)."""
     results = run_checks(ctx)
     target = run_monitors_target(ctx.config)
@@ -182,7 +181,7 @@ def run_monitor(ctx: RunContext) -> StageResult:
         summary=_summary(results),
     )
     message = alert_message(results)
-    if message and getattr(ctx.args, "fail_on_alert", False):
+    if message and ctx.options.fail_on_alert:
         # The runner's failed row carries only the error: the figures go on the part row.
         who = ctx.who
         part = RunIdentity(who.run_id, who.pipeline_run_id, f"{who.stage}.{CHECKS_PART}",

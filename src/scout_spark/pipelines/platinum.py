@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
-from scout_spark.cli.context import RunContext
 from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
@@ -29,7 +28,9 @@ from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
 from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
-from scout_spark.pipelines.gold import read_pinned, requested_dates, table_path
+from scout_spark.pipelines.build_options import BuildOptions
+from scout_spark.pipelines.gold import read_pinned, table_path
+from scout_spark.runtime.context import RunContext
 
 DAILY_STORE_SALES = "gold/daily_store_sales"
 GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")
@@ -64,10 +65,10 @@ def _plan_monitors(
     ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
 ) -> tuple[str, list[date] | None, str]:
     """(mode, monitor dates to recompute or None for all, why)."""
-    requested = requested_dates(ctx.args)
+    requested = ctx.options.dates
     if requested is not None:
         return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
-    if ctx.args.full_refresh:
+    if ctx.options.full_refresh:
         return "full_refresh", None, "requested"
     monitors_path = table_path(ctx.config, "platinum/monitors")
     after, until = done.get(DAILY_STORE_SALES), versions[DAILY_STORE_SALES]
@@ -122,13 +123,14 @@ def _write_features(
     return overwrite(spark, target, features_df), transactions_df.count()
 
 
-def run_platinum(ctx: RunContext) -> StageResult:
+def run_platinum(ctx: RunContext[BuildOptions]) -> StageResult:
     """The platinum stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
     targets = platinum_targets(ctx)
     with TableLock(spark, config, "platinum", ctx.who.run_id) as lock:
         versions = {
-            name: input_version(spark, ctx.args, name, table_path(config, name)) for name in SOURCES
+            name: input_version(spark, ctx.as_of, name, table_path(config, name))
+            for name in SOURCES
         }
         if any(versions[name] is None for name in GOLD_SOURCES):
             return StageResult(status="skipped", summary="gold does not exist yet")

@@ -10,64 +10,21 @@ Writes per dataset: quarantine (appends only the _row_ids not already there), si
 MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the same silver.
 """
 
-import argparse
-
 from pyspark.sql import DataFrame, Row
 
-from scout_spark.cli.args import parse_date
-from scout_spark.cli.context import RunContext
-from scout_spark.cli.memory_failure import working_on
-from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.layers.silver_dedup import BATCH_KEYS
 from scout_spark.layers.silver_rules import build_rule_counts
 from scout_spark.ops.checkpoints import save_checkpoints
 from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
+from scout_spark.pipelines.silver_options import SilverOptions
 from scout_spark.pipelines.silver_writes import CONSUMER, DatasetWrite, write_dataset
 from scout_spark.quality import QualityRules, load_quality_rules
+from scout_spark.runtime.context import RunContext
 from scout_spark.runtime.jvm import unpersist
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--full-refresh, --from-date/--to-date, --replay-quarantine, --quality-rules."""
-    parser.add_argument("--full-refresh", action="store_true", help="rebuild from all of bronze")
-    parser.add_argument(
-        "--from-date", type=parse_date, default=None, metavar="YYYY-MM-DD",
-        help="reprocess bronze rows ingested on or after this date",
-    )  # fmt: skip
-    parser.add_argument(
-        "--to-date", type=parse_date, default=None, metavar="YYYY-MM-DD",
-        help="reprocess bronze rows ingested on or before this date",
-    )  # fmt: skip
-    parser.add_argument(
-        "--replay-quarantine", action="store_true",
-        help="check quarantined rows again; move the passing ones into silver",
-    )  # fmt: skip
-    parser.add_argument(
-        "--quality-rules", default=None, metavar="FILE",
-        help="rules file (default: conf/quality_rules.yaml)",
-    )  # fmt: skip
-
-
-def run_mode(args: argparse.Namespace) -> str:
-    """The one mode the arguments ask for; contradictory options are a ConfigError."""
-    start, end = getattr(args, "from_date", None), getattr(args, "to_date", None)
-    chosen = [
-        name
-        for name, on in (
-            ("--full-refresh", getattr(args, "full_refresh", False)),
-            ("--from-date/--to-date", start is not None or end is not None),
-            ("--replay-quarantine", getattr(args, "replay_quarantine", False)),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        raise ConfigError(f"silver: {' and '.join(chosen)} cannot be combined")
-    if start is not None and end is not None and start > end:
-        raise ConfigError(f"silver: --from-date {start} is after --to-date {end}")
-    modes = {"--full-refresh": "full_refresh", "--from-date/--to-date": "date_range"}
-    return modes.get(chosen[0], "replay") if chosen else "incremental"
+from scout_spark.runtime.memory_failure import working_on
 
 
 def _count(checked_df: DataFrame, rules: QualityRules, dataset: str) -> Row:
@@ -141,10 +98,10 @@ def _total(mode: str, parts: dict[str, StageResult]) -> StageResult:
     )
 
 
-def run_silver(ctx: RunContext) -> StageResult:
+def run_silver(ctx: RunContext[SilverOptions]) -> StageResult:
     """The silver stage (see the module docstring)."""
-    mode = run_mode(ctx.args)
-    rules = load_quality_rules(getattr(ctx.args, "quality_rules", None))
+    mode = ctx.options.mode
+    rules = load_quality_rules(ctx.options.quality_rules)
     spark, config = ctx.spark, ctx.config
     with TableLock(spark, config, "silver", ctx.who.run_id) as lock:
         batches = plan_batches(ctx, mode)

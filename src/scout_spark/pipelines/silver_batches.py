@@ -7,7 +7,6 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.cli.context import RunContext
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.writes import read_changes, read_version, table_version
@@ -22,6 +21,7 @@ from scout_spark.pipelines.silver_writes import (
     read_pinned,
 )
 from scout_spark.quality import QualityRules, validate_rule_sql
+from scout_spark.runtime.context import RunContext
 from scout_spark.runtime.jvm import persist
 
 
@@ -43,13 +43,14 @@ def _in_dates(df: DataFrame, start: date | None, end: date | None) -> DataFrame:
 
 def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> Batch | None:
     spark, path = ctx.spark, ctx.config.lake_path("bronze", dataset)
-    latest = input_version(spark, ctx.args, f"bronze/{dataset}", path)
+    latest = input_version(spark, ctx.as_of, f"bronze/{dataset}", path)
     if latest is None:
         return None
     if mode == "date_range":
         if done is None:
             return None
-        bronze_df = _in_dates(read_version(spark, path, done), ctx.args.from_date, ctx.args.to_date)
+        options = ctx.options
+        bronze_df = _in_dates(read_version(spark, path, done), options.from_date, options.to_date)
         if bronze_df.isEmpty():
             return None
         return Batch(dataset, bronze_df, done, f"bronze v{done}, _ingest_date in range")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from scout_spark.cli.context import RunContext
 from scout_spark.config import Config
 from scout_spark.lake.writes import (
     DeltaTarget,
@@ -44,6 +43,7 @@ from scout_spark.layers.silver_scd import (
     filter_touched_customers,
 )
 from scout_spark.ops.results import TableVersions
+from scout_spark.runtime.context import RunContext
 from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
 
 CONSUMER = "silver"

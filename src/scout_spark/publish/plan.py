@@ -8,7 +8,6 @@ whole table is republished. Windowed tables also follow the window: dates enteri
 published, dates leaving it are deleted.
 """
 
-import argparse
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +17,7 @@ from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError, error_line
-from scout_spark.lake.as_of import input_version
+from scout_spark.lake.as_of import AsOf, input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import read_changes, read_version
 from scout_spark.ops.unfinished import unfinished
@@ -57,9 +56,7 @@ class Window:
         return self.first_date != self.previous_first_date
 
 
-def pin_versions(
-    spark: SparkSession, config: Config, run_id: str, args: argparse.Namespace
-) -> dict[str, int]:
+def pin_versions(spark: SparkSession, config: Config, run_id: str, as_of: AsOf) -> dict[str, int]:
     """Version of every source table that exists (latest, or --as-of-*), under the lake's locks."""
     names = [t.lake_name for t in PUBLISH_TABLES]
     with (
@@ -67,9 +64,8 @@ def pin_versions(
         TableLock(spark, config, LAKE_LOCKS[1], run_id) as second,
     ):
         found = for_each(
-            lambda n: input_version(spark, args, n, config.lake_path(*n.split("/"))), names
+            lambda n: input_version(spark, as_of, n, config.lake_path(*n.split("/"))), names
         )
-        as_of = getattr(args, "as_of_version", None) or getattr(args, "as_of_timestamp", None)
         for writer in () if as_of else LAKE_LOCKS:
             if (left := unfinished(spark, config, writer)) is not None:
                 raise ScoutError(

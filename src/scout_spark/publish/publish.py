@@ -11,18 +11,17 @@
    tables (finalize.py, registry.py), then COMMIT.
 """
 
-import argparse
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from psycopg import Connection
 
-from scout_spark.cli.context import RunContext
-from scout_spark.errors import ScoutError
+from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.ops.results import StageResult
 from scout_spark.parallel import for_each
 from scout_spark.publish import finalize, registry
@@ -42,6 +41,7 @@ from scout_spark.publish.plan import (
 from scout_spark.publish.publish_lock import holder_purpose, take_publish_lock
 from scout_spark.publish.registry import Refresh
 from scout_spark.publish.tables import PUBLISH_TABLES
+from scout_spark.runtime.context import RunContext
 from scout_spark.runtime.jvm import in_this_step
 
 
@@ -49,21 +49,21 @@ class PublishError(ScoutError):
     """The publish could not complete; the dashboard still shows the previous publish."""
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--full-refresh, --migrate-only, --stream."""
-    parser.add_argument("--full-refresh", action="store_true", help="republish every table in full")
-    parser.add_argument(
-        "--migrate-only", action="store_true", help="apply the SQL migrations, publish nothing"
-    )
-    parser.add_argument(
-        "--stream", choices=STREAMS, default=AUTO,
-        help="how the encoded rows reach the driver: socket (classic only), iterator "
-        "(toLocalIterator, also over Spark Connect); auto: socket on classic (default)",
-    )  # fmt: skip
+@dataclass(frozen=True)
+class PublishOptions:
+    """--full-refresh, --migrate-only, --stream (how encoded rows reach the driver)."""
+
+    full_refresh: bool = False
+    migrate_only: bool = False
+    stream: str = AUTO
+
+    def __post_init__(self) -> None:
+        if self.stream not in STREAMS:
+            raise ConfigError(f"publish: stream {self.stream!r} is not one of {', '.join(STREAMS)}")
 
 
 def _mode(ctx: RunContext) -> str:
-    return "full_refresh" if getattr(ctx.args, "full_refresh", False) else "incremental"
+    return "full_refresh" if ctx.options.full_refresh else "incremental"
 
 
 def _own_row(
@@ -120,7 +120,7 @@ def _publish_changes(
     pg, started = ctx.config.postgres, time.perf_counter()
     staged = [(p, staged_rows(ctx.spark, p, window)) for p in plans]
     with connect(pg, purpose="publish") as conn:
-        stream = getattr(ctx.args, "stream", AUTO)
+        stream = ctx.options.stream
         sent, changes = load_tables(conn, pg, staged, window.first_date, stream)
         loaded = time.perf_counter()
         tables = {
@@ -159,7 +159,7 @@ def _publish_changes(
 
 def _publish(ctx: RunContext, conn: Connection) -> StageResult:
     spark, config, pg = ctx.spark, ctx.config, ctx.config.postgres
-    versions = pin_versions(spark, config, ctx.who.run_id, ctx.args)
+    versions = pin_versions(spark, config, ctx.who.run_id, ctx.as_of)
     if not versions:
         return StageResult(status="skipped", summary="no gold or platinum table to publish yet")
     state = finalize.last_published(conn, pg)
@@ -176,11 +176,11 @@ def _publish(ctx: RunContext, conn: Connection) -> StageResult:
         return _publish_changes(ctx, plans, versions, window, refresh)
 
 
-def run_publish(ctx: RunContext) -> StageResult:
+def run_publish(ctx: RunContext[PublishOptions]) -> StageResult:
     """The publish stage (see the module docstring)."""
     pg = ctx.config.postgres
     applied = migrate(pg)
-    if getattr(ctx.args, "migrate_only", False):
+    if ctx.options.migrate_only:
         done = ", ".join(applied) or "none pending"
         return StageResult(metrics={"migrations": done}, summary=f"migrations applied: {done}")
     purpose = holder_purpose(ctx.who.run_id)

@@ -1,40 +1,32 @@
 """The `report` stage: read the ledger and the lake, write the run report's HTML page."""
 
-import argparse
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scout_spark.cli.context import RunContext
 from scout_spark.errors import ConfigError
 from scout_spark.ops.results import StageResult
 from scout_spark.report.collect import collect_report
 from scout_spark.report.page import render_report
+from scout_spark.runtime.context import RunContext
 
 DEFAULT_DAYS = 30
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: at least 1")
-    return value
+@dataclass(frozen=True)
+class ReportOptions:
+    """--output PATH (a local file; default per env) and --days N of run history."""
 
+    output: str | None = None
+    days: int = DEFAULT_DAYS
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--output PATH and --days N."""
-    parser.add_argument(
-        "--output", default=None, metavar="PATH",
-        help="HTML file to write (default: reports/scout-report-<env>.html, folders created)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--days", type=_positive_int, default=DEFAULT_DAYS, metavar="N",
-        help=f"days of run history to show (default: {DEFAULT_DAYS})",
-    )  # fmt: skip
+    def __post_init__(self) -> None:
+        if isinstance(self.days, bool) or not isinstance(self.days, int) or self.days < 1:
+            raise ConfigError(f"report: --days must be a whole number, at least 1: {self.days!r}")
+        if self.output and "://" in self.output:
+            raise ConfigError(f"report: --output must be a local file path, not {self.output}")
 
 
 def default_output(env: str) -> Path:
@@ -42,12 +34,9 @@ def default_output(env: str) -> Path:
     return Path("reports") / f"scout-report-{env}.html"
 
 
-def output_path(args: argparse.Namespace, env: str) -> Path:
+def output_path(options: ReportOptions, env: str) -> Path:
     """The local file the page goes to: --output, or the default for this env."""
-    chosen = getattr(args, "output", None)
-    if chosen and "://" in str(chosen):
-        raise ConfigError(f"report: --output must be a local file path, not {chosen}")
-    return Path(chosen) if chosen else default_output(env)
+    return Path(options.output) if options.output else default_output(env)
 
 
 def write_page(path: Path, page: str) -> Path:
@@ -64,12 +53,10 @@ def write_page(path: Path, page: str) -> Path:
     return path.resolve()
 
 
-def run_report(ctx: RunContext) -> StageResult:
+def run_report(ctx: RunContext[ReportOptions]) -> StageResult:
     """The report stage (see the module docstring)."""
-    days = getattr(ctx.args, "days", DEFAULT_DAYS)
-    if not isinstance(days, int) or days < 1:
-        raise ConfigError(f"report: --days must be at least 1, not {days!r}")
-    target = output_path(ctx.args, ctx.config.env)
+    days = ctx.options.days
+    target = output_path(ctx.options, ctx.config.env)
     data = collect_report(
         ctx.spark,
         ctx.config,

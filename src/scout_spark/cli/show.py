@@ -7,11 +7,11 @@ import psycopg
 from psycopg import sql
 
 from scout_spark.cli.args import base_parser
-from scout_spark.cli.errors import describe_error
 from scout_spark.config import load_config
 from scout_spark.errors import ScoutError
 from scout_spark.publish.connection import connect, safe_message
 from scout_spark.publish.tables import PUBLISH_TABLES
+from scout_spark.runtime.error_text import describe_error
 
 OPS_TABLES = ("etl_monitoring", "data_lake_registry", "etl_pipelines")
 LATEST_SQL = (

@@ -1,4 +1,4 @@
-"""Turn any exception into one clear line, with secrets redacted."""
+"""Any exception as one clear line, with secrets redacted (the config's password variable too)."""
 
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError, error_line

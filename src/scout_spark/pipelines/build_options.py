@@ -1,0 +1,33 @@
+"""The options of the stages that rebuild from their inputs (gold, platinum)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from scout_spark.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """--full-refresh, or a --from-date/--to-date range (both dates) to rebuild."""
+
+    full_refresh: bool = False
+    from_date: date | None = None
+    to_date: date | None = None
+
+    def __post_init__(self) -> None:
+        start, end = self.from_date, self.to_date
+        if (start is None) != (end is None):
+            raise ConfigError("--from-date and --to-date go together")
+        if start is not None and end is not None:
+            if start > end:
+                raise ConfigError(f"--from-date {start} is after --to-date {end}")
+            if self.full_refresh:
+                raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
+
+    @property
+    def dates(self) -> list[date] | None:
+        """Every date of the --from-date/--to-date range, or None without one."""
+        start, end = self.from_date, self.to_date
+        if start is None or end is None:
+            return None
+        return [start + timedelta(days=n) for n in range((end - start).days + 1)]
