@@ -17,7 +17,7 @@ from pyspark.sql import SparkSession
 from scout_spark.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 from scout_spark.services import load_services_env, start_all
 from scout_spark.session import build_spark_session
 

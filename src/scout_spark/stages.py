@@ -9,11 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from scout_spark.context import NoOptions, RunContext
 from scout_spark.errors import ConfigError
 from scout_spark.lake.as_of import AsOf
 from scout_spark.ops.doctor import run_doctor
 from scout_spark.ops.maintain import MaintainOptions, run_maintain
-from scout_spark.ops.results import StageResult
 from scout_spark.ops.rollback import RollbackOptions, run_rollback
 from scout_spark.pipelines.bronze import BronzeOptions, run_bronze
 from scout_spark.pipelines.build_options import BuildOptions
@@ -24,7 +24,7 @@ from scout_spark.pipelines.silver import run_silver
 from scout_spark.pipelines.silver_options import SilverOptions
 from scout_spark.publish.publish import PublishOptions, run_publish
 from scout_spark.report.stage import ReportOptions, run_report
-from scout_spark.runtime.context import NoOptions, RunContext
+from scout_spark.results import StageResult
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from silver_lake import (
 )
 
 from scout_spark.config import Config
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 
 
 @pytest.fixture

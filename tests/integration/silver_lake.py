@@ -9,12 +9,11 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 
 from scout_spark.config import Config
+from scout_spark.context import RunContext, RunIdentity
 from scout_spark.lake.writes import DeltaTarget, append
-from scout_spark.ops.ledger import RunIdentity
-from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver import run_silver
 from scout_spark.pipelines.silver_options import SilverOptions
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import StageResult
 from scout_spark.schemas import bronze_schema
 
 JAN, FEB, MAR = (datetime(2024, m, 1, tzinfo=UTC) for m in (1, 2, 3))

@@ -18,7 +18,7 @@ from pyspark.sql import Row, SparkSession
 
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 from pyspark.sql import SparkSession
 
 from scout_spark.layers.bronze_lineage import count_pieces, file_pieces, piece_offsets, with_lineage
+from scout_spark.runtime.filesystem import HadoopFs, open_fs
 from scout_spark.session import temporary_conf
 from scout_spark.sources.discovery import SourceFile
-from scout_spark.sources.hadoop_fs import HadoopFs, open_fs
 from scout_spark.sources.readers import read_files
 
 ROWS = 3000

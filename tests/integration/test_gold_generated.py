@@ -17,7 +17,7 @@ from test_gold_pipeline import GOLD, Table, assert_table, read_all, read_table
 
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 
 STAGES = ("bronze", "silver", "gold", "platinum")
 # Seed 19 with 10 stores yields a high-value basket and customers whose segment changed

@@ -33,12 +33,12 @@ from pyspark.sql import SparkSession
 
 from scout_spark.cli.runner import Invocation, run_stage
 from scout_spark.config import Config
-from scout_spark.ops.ledger import RunIdentity, latest_ledger, read_ledger
-from scout_spark.ops.results import StageResult
+from scout_spark.context import RunContext, RunIdentity
 from scout_spark.pipelines.build_options import BuildOptions
 from scout_spark.pipelines.gold import run_gold
 from scout_spark.pipelines.platinum import run_platinum
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.ledger import latest_ledger, read_ledger
+from scout_spark.results import StageResult
 from scout_spark.stages import STAGES
 
 KEYS = {

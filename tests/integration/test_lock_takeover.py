@@ -13,7 +13,7 @@ from scout_spark.config import Config
 from scout_spark.lake.lock import TableLockedError
 from scout_spark.lake.lock_store import lock_store_for
 from scout_spark.lake.writes import table_version
-from scout_spark.ops.checkpoints import checkpoints_target
+from scout_spark.records.checkpoints import checkpoints_target
 from scout_spark.sample.cli import main as generate
 
 SILVER_TABLES = ("transactions", "items", "customers", "stores")

@@ -25,10 +25,11 @@ from scout_spark.cli.runner import invocation
 from scout_spark.cli.runner import run_stage as run_with_ledger
 from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.config import Config
-from scout_spark.ops import ledger
-from scout_spark.ops.ledger import RunIdentity, latest_ledger, read_ledger
-from scout_spark.ops.results import StageResult
+from scout_spark.context import RunIdentity
 from scout_spark.publish.connection import psycopg_kwargs
+from scout_spark.records import ledger
+from scout_spark.records.ledger import latest_ledger, read_ledger
+from scout_spark.results import StageResult
 from scout_spark.sample.cli import main as generate
 from scout_spark.stages import STAGES
 

@@ -7,9 +7,9 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.cli.runner import EXIT_FAILED, Invocation, run_stage
-from scout_spark.ops.ledger import read_ledger
-from scout_spark.ops.results import StageResult
-from scout_spark.runtime.context import NoOptions, RunContext
+from scout_spark.context import NoOptions, RunContext
+from scout_spark.records.ledger import read_ledger
+from scout_spark.results import StageResult
 from scout_spark.runtime.memory_failure import working_on
 from scout_spark.stages import Stage
 

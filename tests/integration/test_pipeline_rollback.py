@@ -23,10 +23,10 @@ from scout_spark.config import Config
 from scout_spark.errors import ConfigError
 from scout_spark.lake.as_of import AsOf
 from scout_spark.lake.catalog import lake_tables
-from scout_spark.ops.ledger import latest_ledger, read_ledger
 from scout_spark.ops.rollback import NEVER_ROLLED_BACK
 from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
+from scout_spark.records.ledger import latest_ledger, read_ledger
 
 pytestmark = pytest.mark.postgres
 Snapshot = dict[str, list[str]]

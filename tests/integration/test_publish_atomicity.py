@@ -19,11 +19,11 @@ from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.lake.lock import TableLockedError
-from scout_spark.ops.results import StageResult
 from scout_spark.parallel import for_each
 from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.publish.migrate import migrate
 from scout_spark.publish.publish_lock import LOCK_KEY, holder_purpose
+from scout_spark.results import StageResult
 
 pytestmark = pytest.mark.postgres
 WAITING_SQL = """

@@ -10,9 +10,9 @@ from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.config.loader import DEFAULT_CONF_DIR
-from scout_spark.ops import ledger
-from scout_spark.ops.ledger import RunIdentity
-from scout_spark.ops.results import StageResult, TableVersions
+from scout_spark.context import RunIdentity
+from scout_spark.records import ledger
+from scout_spark.results import StageResult, TableVersions
 from scout_spark.schemas import bronze_schema
 
 pytestmark = pytest.mark.postgres

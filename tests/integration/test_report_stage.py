@@ -15,11 +15,12 @@ from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
+from scout_spark.context import RunIdentity
 from scout_spark.layers.silver_rules import quarantine_schema
-from scout_spark.ops.ledger import RunIdentity, record
-from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.pipelines.monitor import RUN_MONITORS_SCHEMA
+from scout_spark.records.ledger import record
 from scout_spark.report.screenshot import take_screenshot
+from scout_spark.results import StageResult, TableVersions
 
 SCRIPT_RULE = "<script>alert('rule')</script>"
 

@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.lake.writes import table_version
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 from scout_spark.sample.config import ITEM_RULE_FAULTS, TRANSACTION_RULE_FAULTS
 
 OPTIONS = ("--days", "3", "--transactions-per-day", "80", "--stores", "6", "--customers", "60",

@@ -31,10 +31,10 @@ from silver_lake import (
 )
 
 from scout_spark.config import Config
+from scout_spark.context import RunContext
 from scout_spark.lake.writes import table_version
-from scout_spark.ops.checkpoints import read_checkpoints
-from scout_spark.ops.results import StageResult
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.checkpoints import read_checkpoints
+from scout_spark.results import StageResult
 
 
 def test_silver_stage_first_run_checks_quarantines_and_then_skips(

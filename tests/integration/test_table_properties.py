@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame, SparkSession
 from scout_spark.config import Config
 from scout_spark.lake import writes
 from scout_spark.lake.writes import DeltaTarget
-from scout_spark.ops import ledger
+from scout_spark.records import ledger
 
 SESSION_DEFAULTS = (
     "spark.databricks.delta.properties.defaults.enableChangeDataFeed",

@@ -1,6 +1,8 @@
-"""The library never imports the command line layer (cli/ sits on top of everything)."""
+"""The packages form layers: no import cycle between them, and the library never imports
+the command line layer (cli/ sits on top of everything)."""
 
 import ast
+from collections import defaultdict
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "scout_spark"
@@ -38,6 +40,53 @@ def test_no_library_module_imports_cli() -> None:
 
 def test_the_guard_reads_the_library() -> None:
     files = {str(p.relative_to(PACKAGE)) for p in _library_files()}
-    assert {"stages.py", "pipelines/bronze.py", "runtime/context.py"} <= files
+    assert {"stages.py", "pipelines/bronze.py", "context.py"} <= files
     assert not any(f.startswith(("cli/", "bench/")) for f in files)
-    assert "scout_spark.runtime.context" in _imports(PACKAGE / "pipelines" / "bronze.py")
+    assert "scout_spark.context" in _imports(PACKAGE / "pipelines" / "bronze.py")
+
+
+def _package(module: str) -> str:
+    """scout_spark.lake.writes -> lake; scout_spark.errors -> errors."""
+    return module.split(".")[1]
+
+
+def _package_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+        for name in _imports(path):
+            if name.startswith("scout_spark.") and _package(name) != source:
+                graph[source].add(_package(name))
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of packages that reach one another, sorted."""
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    reached = {name: reach(name) for name in list(graph)}
+    groups = {
+        frozenset(other for other in reached if other in reached[name] and name in reached[other])
+        for name in reached
+        if name in reached[name]
+    }
+    return sorted(sorted(group) for group in groups)
+
+
+def test_no_import_cycle_between_packages() -> None:
+    assert _cycles(_package_graph()) == []
+
+
+def test_the_cycle_finder_finds_one() -> None:
+    assert _cycles({"lake": {"runtime"}, "runtime": {"sources"}, "sources": {"lake"}}) == [
+        ["lake", "runtime", "sources"]
+    ]
+    assert _cycles({"cli": {"lake"}, "lake": {"errors"}}) == []

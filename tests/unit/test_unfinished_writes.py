@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from scout_spark.ops.unfinished import Unfinished, with_unfinished
+from scout_spark.records.unfinished import Unfinished, with_unfinished
 
 D1, D2, D3 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
 

@@ -25,7 +25,7 @@ from scout_spark.bench.event_log import EVENT_LOG_CONF, application_log, profile
 from scout_spark.bench.memory import PeakMemory, peak_memory
 from scout_spark.bench.workspace import START, Workspace, generate_days, place_overrides, workspace
 from scout_spark.config import Config
-from scout_spark.ops.ledger import latest_ledger, read_ledger
+from scout_spark.records.ledger import latest_ledger, read_ledger
 
 ROOT = Path(__file__).resolve().parents[3]
 SPARK_SUBMIT = ROOT / "scripts" / "spark-submit"

@@ -16,13 +16,12 @@ from scout_spark.cli.args import as_of_of, base_parser
 from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.config import Config, load_config
 from scout_spark.console import say
+from scout_spark.context import RunContext, RunIdentity
 from scout_spark.errors import ScoutError, SetupError
 from scout_spark.lake.as_of import AsOf
 from scout_spark.lake.commit_tag import tagged_commits
-from scout_spark.ops import ledger
-from scout_spark.ops.ledger import RunIdentity
-from scout_spark.ops.results import StageResult
-from scout_spark.runtime.context import RunContext
+from scout_spark.records import ledger
+from scout_spark.results import StageResult
 from scout_spark.runtime.error_text import describe_error
 from scout_spark.runtime.jvm import job_group
 from scout_spark.runtime.memory_failure import out_of_memory_line

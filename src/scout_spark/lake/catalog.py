@@ -3,7 +3,7 @@
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
-from scout_spark.sources.hadoop_fs import open_fs
+from scout_spark.runtime.filesystem import open_fs
 
 # <layer>/<table> and <layer>/_state/<table> (bronze file state); _ops holds the ledger too.
 TABLE_GLOBS = ("*/*/_delta_log", "*/*/*/_delta_log")

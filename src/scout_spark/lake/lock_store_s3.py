@@ -8,36 +8,16 @@ every endpoint. Credentials come from the AWS default chain, like S3A's.
 
 from typing import Any
 
-import botocore.session
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scout_spark.config.model import S3Config
 from scout_spark.errors import StorageUnreachableError
 from scout_spark.lake.lock_store import LockStore
+from scout_spark.runtime.s3_client import s3_client
 
 # 412: the condition failed; 409: a concurrent conditional write to the key is in flight.
 LOST_CODES = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 ABSENT_CODES = ("NoSuchKey", "404")
-
-
-def s3_client(s3: S3Config) -> Any:
-    """A botocore S3 client configured as session.py configures S3A (endpoint, style, SSL)."""
-    endpoint = s3.endpoint
-    if endpoint and "://" not in endpoint:  # S3A accepts a bare host name
-        endpoint = f"{'https' if s3.ssl_enabled else 'http'}://{endpoint}"
-    return botocore.session.get_session().create_client(
-        "s3",
-        region_name=s3.region,
-        endpoint_url=endpoint,
-        use_ssl=s3.ssl_enabled,
-        config=BotoConfig(
-            s3={"addressing_style": "path" if s3.path_style_access else "auto"},
-            retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=10,
-            read_timeout=30,
-        ),
-    )
 
 
 def _code(exc: ClientError) -> str:

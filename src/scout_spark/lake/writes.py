@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.lake import delta_sql
-from scout_spark.ops.results import TableVersions
+from scout_spark.results import TableVersions
 
 
 @dataclass(frozen=True)

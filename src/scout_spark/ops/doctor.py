@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.jars import jar_dir, resolved_jars
-from scout_spark.ops.results import StageResult
 from scout_spark.publish.connection import jdbc_properties, jdbc_url
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import StageResult
 from scout_spark.runtime.error_text import describe_error
+from scout_spark.runtime.filesystem import open_fs
 from scout_spark.runtime.jvm import check_delta, classes_missing, delete_tree, is_connect
-from scout_spark.sources.hadoop_fs import open_fs
 
 REQUIRED_CLASSES = {
     "Delta": "io.delta.sql.DeltaSparkSessionExtension",

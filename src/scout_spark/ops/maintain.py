@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 
 from scout_spark.config.model import LayerMaintenance
+from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import operation_metrics, table_version
-from scout_spark.ops.results import StageResult, TableVersions
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import StageResult, TableVersions
 from scout_spark.session import temporary_conf
 
 LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
@@ -94,10 +94,10 @@ def _check(locks: list[TableLock]) -> None:
 
 def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
     """OPTIMIZE and VACUUM every table of the selected layers, as configured."""
-    spark, args, settings = ctx.spark, ctx.options, ctx.config.maintenance
-    layers = list(args.layer or LAYERS)
+    spark, options, settings = ctx.spark, ctx.options, ctx.config.maintenance
+    layers = list(options.layer or LAYERS)
     window = settings.rollback_window_hours
-    hours = {name: retention_hours(args.retention_hours, getattr(settings, name), window)
+    hours = {name: retention_hours(options.retention_hours, getattr(settings, name), window)
              for name in layers}  # fmt: skip
     tables = {n: p for n, p in lake_tables(spark, ctx.config).items() if layer_of(n) in layers}
     versions: dict[str, TableVersions] = {}
@@ -108,13 +108,13 @@ def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
         with locks_for(spark, ctx.config, [name], ctx.who.run_id) as locks:
             before = table_version(spark, path)
             done: dict[str, str] = {}
-            if layer.optimize and not args.skip_optimize:
+            if layer.optimize and not options.skip_optimize:
                 _check(locks)
                 done |= _optimize(spark, path, layer.zorder.get(leaf))
-            if not args.skip_vacuum:
+            if not options.skip_vacuum:
                 _check(locks)
                 with _vacuum_settings(spark):
-                    done |= _vacuum(spark, path, hours[layer_of(name)], dry_run=args.dry_run)
+                    done |= _vacuum(spark, path, hours[layer_of(name)], dry_run=options.dry_run)
             versions[name] = TableVersions(before, table_version(spark, path))
         metrics |= {f"{name}.{k}": v for k, v in done.items() if v}
     compacted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_removed"))
@@ -124,5 +124,5 @@ def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
         metrics=metrics,
         summary=f"{len(tables)} tables in {', '.join(layers)}: {compacted} small files "
         f"compacted, {deleted} unreferenced files vacuumed"
-        + (" (dry run: nothing deleted)" if args.dry_run else ""),
+        + (" (dry run: nothing deleted)" if options.dry_run else ""),
     )

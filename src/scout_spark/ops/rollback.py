@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
@@ -24,11 +25,10 @@ from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag, tag_parts, undo_com
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
 from scout_spark.lake.writes import table_version
-from scout_spark.ops.crash import crash_point
-from scout_spark.ops.ledger import read_ledger
-from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.crash import crash_point
+from scout_spark.records.ledger import read_ledger
+from scout_spark.results import StageResult, TableVersions
 
 # Records of what happened, not data derived from it: a rollback adds to them.
 NEVER_ROLLED_BACK = ("_ops/run_ledger", "platinum/run_monitors")

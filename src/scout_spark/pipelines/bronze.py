@@ -11,21 +11,21 @@ from datetime import date
 
 from scout_spark.config import Config
 from scout_spark.console import say
+from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import DeltaTarget, append, table_version
 from scout_spark.layers.bronze import select_bronze
 from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
-from scout_spark.ops.crash import crash_point
-from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.parallel import for_each
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.crash import crash_point
+from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.error_text import describe_error, redact
+from scout_spark.runtime.filesystem import HadoopFs, open_fs
 from scout_spark.runtime.memory_failure import working_on
 from scout_spark.schemas import SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
-from scout_spark.sources.hadoop_fs import HadoopFs, open_fs
 from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
 from scout_spark.sources.readers import read_files
 

@@ -5,7 +5,7 @@ versions the last run consumed (the `_ops/checkpoints` table, consumer `gold`) s
 sales dates the changes touch (layers.gold_changes); those dates are rebuilt from the
 pinned silver snapshot and replaced in every gold table, then the checkpoint moves on.
 A crash before the checkpoint moves only means the next run restates the same dates; the
-rebuild is marked unfinished meanwhile (ops/unfinished.py), so publish pins no half-built
+rebuild is marked unfinished meanwhile (records/unfinished.py), so publish pins no half-built
 gold and the next run restates the dead run's dates too, whatever its mode.
 """
 
@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.context import RunContext
 from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
@@ -40,12 +41,11 @@ from scout_spark.layers.gold_transactions import (
     build_gold_transactions,
     filter_items_without_transaction,
 )
-from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
-from scout_spark.ops.crash import crash_point
-from scout_spark.ops.results import StageResult, TableVersions
-from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.pipelines.build_options import BuildOptions
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
+from scout_spark.records.crash import crash_point
+from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
+from scout_spark.results import StageResult, TableVersions
 from scout_spark.schemas import (
     SILVER_CUSTOMERS_SCHEMA,
     SILVER_ITEMS_SCHEMA,
@@ -53,7 +53,7 @@ from scout_spark.schemas import (
     SILVER_TRANSACTIONS_SCHEMA,
 )
 
-WRITER = "gold"  # its rebuilds are marked (ops/unfinished.py)
+WRITER = "gold"  # its rebuilds are marked (records/unfinished.py)
 SILVER_SCHEMAS = {
     "silver/transactions": SILVER_TRANSACTIONS_SCHEMA,
     "silver/items": SILVER_ITEMS_SCHEMA,

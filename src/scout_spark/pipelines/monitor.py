@@ -18,6 +18,7 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.console import say
+from scout_spark.context import RunContext, RunIdentity
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.writes import DeltaTarget, append
 from scout_spark.monitors.date_gaps import check_date_gaps
@@ -31,12 +32,10 @@ from scout_spark.monitors.results import (
 )
 from scout_spark.monitors.volume import check_volumes
 from scout_spark.monitors.zero_rows import check_zero_rows
-from scout_spark.ops import ledger
-from scout_spark.ops.ledger import RunIdentity
-from scout_spark.ops.results import StageResult, TableVersions
 from scout_spark.pipelines import monitor_inputs as inputs
 from scout_spark.publish.connection import safe_message
-from scout_spark.runtime.context import RunContext
+from scout_spark.records import ledger
+from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.jvm import unpersist
 from scout_spark.schemas import SCHEMAS
 

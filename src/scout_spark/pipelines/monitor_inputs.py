@@ -24,11 +24,11 @@ from scout_spark.layers.gold_transactions import local_date, with_sales_calendar
 from scout_spark.monitors.reconciliation import DailyTotal, select_daily_totals
 from scout_spark.monitors.volume import IngestRun
 from scout_spark.monitors.zero_rows import FINAL_STATUSES, PER_DATASET, StageRun
-from scout_spark.ops.ledger import latest_ledger, ledger_path
 from scout_spark.pipelines.gold import read_pinned, table_path
 from scout_spark.publish import finalize
 from scout_spark.publish.connection import connect
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
+from scout_spark.records.ledger import latest_ledger, ledger_path
 from scout_spark.runtime.jvm import persist
 from scout_spark.sources.file_state import FileState
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
+from scout_spark.context import RunContext
 from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
@@ -25,18 +26,17 @@ from scout_spark.lake.writes import (
 )
 from scout_spark.layers.platinum_customer_features import build_customer_features
 from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
-from scout_spark.ops.checkpoints import read_checkpoints, save_checkpoints
-from scout_spark.ops.results import StageResult, TableVersions
-from scout_spark.ops.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.pipelines.build_options import BuildOptions
 from scout_spark.pipelines.gold import read_pinned, table_path
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
+from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
+from scout_spark.results import StageResult, TableVersions
 
 DAILY_STORE_SALES = "gold/daily_store_sales"
 GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")
 FEATURE_SOURCES = ("gold/transactions", "gold/transaction_items", "silver/customers")
 SOURCES = (*GOLD_SOURCES, "silver/customers")
-WRITER = "platinum"  # its two-table writes are marked (ops/unfinished.py)
+WRITER = "platinum"  # its two-table writes are marked (records/unfinished.py)
 
 
 def platinum_targets(ctx: RunContext) -> dict[str, DeltaTarget]:

@@ -12,17 +12,17 @@ MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the sa
 
 from pyspark.sql import DataFrame, Row
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.layers.silver_dedup import BATCH_KEYS
 from scout_spark.layers.silver_rules import build_rule_counts
-from scout_spark.ops.checkpoints import save_checkpoints
-from scout_spark.ops.results import StageResult
 from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
 from scout_spark.pipelines.silver_options import SilverOptions
 from scout_spark.pipelines.silver_writes import CONSUMER, DatasetWrite, write_dataset
 from scout_spark.quality import QualityRules, load_quality_rules
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.checkpoints import save_checkpoints
+from scout_spark.results import StageResult
 from scout_spark.runtime.jvm import unpersist
 from scout_spark.runtime.memory_failure import working_on
 

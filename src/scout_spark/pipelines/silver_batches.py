@@ -7,13 +7,13 @@ from datetime import date
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
 from scout_spark.layers.silver_dedup import build_latest_passing
 from scout_spark.layers.silver_rules import select_bronze_from_quarantine, with_rule_results
-from scout_spark.ops.checkpoints import read_checkpoints
 from scout_spark.pipelines.silver_writes import (
     CONSUMER,
     DATASETS,
@@ -21,7 +21,7 @@ from scout_spark.pipelines.silver_writes import (
     read_pinned,
 )
 from scout_spark.quality import QualityRules, validate_rule_sql
-from scout_spark.runtime.context import RunContext
+from scout_spark.records.checkpoints import read_checkpoints
 from scout_spark.runtime.jvm import persist
 
 

@@ -11,6 +11,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
+from scout_spark.context import RunContext
 from scout_spark.lake.writes import (
     DeltaTarget,
     append,
@@ -42,8 +43,7 @@ from scout_spark.layers.silver_scd import (
     build_customer_history,
     filter_touched_customers,
 )
-from scout_spark.ops.results import TableVersions
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import TableVersions
 from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
 
 CONSUMER = "silver"

@@ -20,7 +20,6 @@ from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import AsOf, input_version
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.writes import read_changes, read_version
-from scout_spark.ops.unfinished import unfinished
 from scout_spark.parallel import for_each
 from scout_spark.publish.tables import (
     PUBLISH_TABLES,
@@ -29,10 +28,11 @@ from scout_spark.publish.tables import (
     select_publish_rows,
     window_start,
 )
+from scout_spark.records.unfinished import unfinished
 
 FULL, SLICES, KEYS, NONE = "full", "slices", "keys", "none"
 DELETED_COLUMN = "_deleted"  # staging flag of keys to delete (keyed tables)
-# The writers' locks: no half-written run is pinned, nor a killed run's (ops/unfinished.py).
+# The writers' locks: no half-written run is pinned, nor a killed run's (records/unfinished.py).
 LAKE_LOCKS = ("gold", "platinum")
 
 

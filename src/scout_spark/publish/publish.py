@@ -21,8 +21,8 @@ from typing import Any
 import psycopg
 from psycopg import Connection
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError, ScoutError
-from scout_spark.ops.results import StageResult
 from scout_spark.parallel import for_each
 from scout_spark.publish import finalize, registry
 from scout_spark.publish.binary_copy import AUTO, STREAMS
@@ -41,7 +41,7 @@ from scout_spark.publish.plan import (
 from scout_spark.publish.publish_lock import holder_purpose, take_publish_lock
 from scout_spark.publish.registry import Refresh
 from scout_spark.publish.tables import PUBLISH_TABLES
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import StageResult
 from scout_spark.runtime.jvm import in_this_step
 
 

@@ -22,8 +22,8 @@ from scout_spark.config import Config
 from scout_spark.lake import delta_sql
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.writes import read_version
-from scout_spark.ops.ledger import latest_ledger, ledger_path, read_ledger
 from scout_spark.parallel import for_each
+from scout_spark.records.ledger import latest_ledger, ledger_path, read_ledger
 from scout_spark.schedules import load_schedules, pipelines_file
 
 # Ledger rows recorded up to this long before the last watermark are read again: another

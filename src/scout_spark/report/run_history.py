@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.lake.writes import table_version
-from scout_spark.ops.ledger import latest_ledger, ledger_path, read_ledger
+from scout_spark.records.ledger import latest_ledger, ledger_path, read_ledger
 from scout_spark.report.model import QualityPoint, StageRun
 from scout_spark.report.text import shorten
 from scout_spark.runtime.error_text import redact

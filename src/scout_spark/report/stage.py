@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError
-from scout_spark.ops.results import StageResult
 from scout_spark.report.collect import collect_report
 from scout_spark.report.page import render_report
-from scout_spark.runtime.context import RunContext
+from scout_spark.results import StageResult
 
 DEFAULT_DAYS = 30
 

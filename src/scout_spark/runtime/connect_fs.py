@@ -23,7 +23,7 @@ from pyspark.sql import functions as F
 
 from scout_spark.config.model import S3Config
 from scout_spark.errors import SetupError
-from scout_spark.sources.hadoop_fs import FileEntry, HadoopFs
+from scout_spark.runtime.filesystem import FileEntry, HadoopFs
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", re.DOTALL)
 # What java.net.URI leaves unquoted in a path: unreserved, punct, "/", "@".
@@ -151,7 +151,7 @@ class ConnectFs(HadoopFs):
         if parsed.scheme in S3_SCHEMES and self._s3 is not None:
             from botocore.exceptions import ClientError
 
-            from scout_spark.lake.lock_store_s3 import s3_client
+            from scout_spark.runtime.s3_client import s3_client
 
             try:
                 s3_client(self._s3).head_object(Bucket=parsed.netloc, Key=parsed.path[1:])
@@ -191,7 +191,7 @@ def delete_tree(path: str, s3: S3Config | None) -> None:
         shutil.rmtree(url2pathname(parsed.path), ignore_errors=True)
         return
     if parsed.scheme in S3_SCHEMES and s3 is not None:
-        from scout_spark.lake.lock_store_s3 import s3_client
+        from scout_spark.runtime.s3_client import s3_client
 
         client, prefix = s3_client(s3), parsed.path[1:].rstrip("/") + "/"
         for page in client.get_paginator("list_objects_v2").paginate(

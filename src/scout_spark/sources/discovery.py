@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from scout_spark.config.model import DatasetSource
-from scout_spark.sources.hadoop_fs import FileEntry, HadoopFs
+from scout_spark.runtime.filesystem import FileEntry, HadoopFs
 
 FORMATS_BY_EXTENSION = {
     "parquet": "parquet",

@@ -5,8 +5,8 @@ from collections.abc import Collection
 from pyspark.sql import SparkSession
 
 from scout_spark.errors import error_line
+from scout_spark.runtime.filesystem import HadoopFs
 from scout_spark.sources.discovery import SourceFile
-from scout_spark.sources.hadoop_fs import HadoopFs
 from scout_spark.sources.preflight import rejection_reason
 from scout_spark.sources.readers import read_files
 

@@ -1,7 +1,7 @@
 """Cheap checks that reject a file before Spark reads it: empty, wrong magic, binary text."""
 
+from scout_spark.runtime.filesystem import HadoopFs
 from scout_spark.sources.discovery import SourceFile
-from scout_spark.sources.hadoop_fs import HadoopFs
 
 PARQUET_MAGIC = b"PAR1"
 AVRO_MAGIC = b"Obj\x01"

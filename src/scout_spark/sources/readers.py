@@ -16,8 +16,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from scout_spark.runtime.filesystem import HadoopFs
 from scout_spark.sources.discovery import SourceFile
-from scout_spark.sources.hadoop_fs import HadoopFs
 from scout_spark.sources.json_keys import key_columns
 
 CORRUPT = "_corrupt_record"

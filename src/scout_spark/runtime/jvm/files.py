@@ -10,8 +10,8 @@ from pyspark.sql import SparkSession
 
 from scout_spark.config.model import S3Config
 from scout_spark.errors import SetupError
+from scout_spark.runtime.filesystem import FileEntry, HadoopFs
 from scout_spark.runtime.jvm.driver import is_connect
-from scout_spark.sources.hadoop_fs import FileEntry, HadoopFs
 
 
 class JvmFs(HadoopFs):

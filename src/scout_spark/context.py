@@ -2,16 +2,25 @@
 and as of which state it reads its inputs. Only the command line layer (cli/) builds it."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.lake.as_of import AsOf
-from scout_spark.ops.ledger import RunIdentity
 
 OptionsT = TypeVar("OptionsT")
+
+
+@dataclass(frozen=True)
+class RunIdentity:
+    """Who is running: ids shared by every ledger row of one stage run."""
+
+    run_id: str
+    pipeline_run_id: str
+    stage: str
+    started_at: datetime
 
 
 @dataclass(frozen=True)

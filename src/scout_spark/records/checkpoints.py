@@ -11,8 +11,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
+from scout_spark.context import RunContext
 from scout_spark.lake.writes import DeltaTarget, append, read_version, table_version
-from scout_spark.runtime.context import RunContext
 
 CHECKPOINT_SCHEMA = T.StructType(
     [

@@ -4,7 +4,6 @@ A stage appends a `running` row when it starts and a final row (`succeeded`, `fa
 `skipped`) when it ends; `latest_ledger` keeps the newest row per (run_id, stage).
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -12,8 +11,9 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.config import Config
+from scout_spark.context import RunIdentity
 from scout_spark.lake.writes import delta_writer, save_append
-from scout_spark.ops.results import StageResult
+from scout_spark.results import StageResult
 
 LEDGER_SCHEMA = T.StructType(
     [
@@ -43,16 +43,6 @@ LEDGER_SCHEMA = T.StructType(
 def ledger_path(config: Config) -> str:
     """Location of the run ledger table."""
     return config.lake_path("_ops", "run_ledger")
-
-
-@dataclass(frozen=True)
-class RunIdentity:
-    """Who is running: ids shared by every ledger row of one stage run."""
-
-    run_id: str
-    pipeline_run_id: str
-    stage: str
-    started_at: datetime
 
 
 def _row(

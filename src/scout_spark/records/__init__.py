@@ -1,0 +1,1 @@
+"""Run bookkeeping in the lake: the run ledger, checkpoints, unfinished-write marks."""
