@@ -59,6 +59,7 @@ SCHEMAS: dict[str, T.StructType] = {
     "customers": CUSTOMERS_SCHEMA,
     "stores": STORES_SCHEMA,
 }
+DATASETS: tuple[str, ...] = tuple(SCHEMAS)  # the four that land, each with its own tables
 
 # Bronze: one table per dataset under <lake>/bronze/<dataset>. Every source value is kept
 # as delivered, as text (typed formats are rendered to their canonical text), so all
@@ -122,6 +123,8 @@ SILVER_ITEMS_SCHEMA = T.StructType(
 )
 
 # SCD type 2: one row per customer version; valid_to is null on the current row.
+# silver/customers keeps every version of a customer (SCD type 2): one row per key.
+SCD2_KEYS = ("customer_id", "valid_from")
 SILVER_CUSTOMERS_SCHEMA = T.StructType(
     [
         T.StructField("customer_id", T.StringType(), False),

@@ -12,8 +12,8 @@ from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.lake.lock import TableLockedError
 from scout_spark.lake.lock_store import lock_store_for
+from scout_spark.lake.tables import CHECKPOINTS, table_path
 from scout_spark.lake.writes import table_version
-from scout_spark.records.checkpoints import checkpoints_target
 from scout_spark.sample.cli import main as generate
 
 SILVER_TABLES = ("transactions", "items", "customers", "stores")
@@ -80,7 +80,7 @@ def test_silver_whose_lock_is_taken_over_between_tables_commits_nothing_more(
     paths = [
         *(config.lake_path("silver", d) for d in SILVER_TABLES),
         *(config.lake_path("silver", f"{d}_quarantine") for d in SILVER_TABLES),
-        checkpoints_target(config).path,
+        table_path(config, CHECKPOINTS),
     ]
     write_silver = silver_writes._write_silver
     at_takeover: list[list[int | None]] = []

@@ -13,9 +13,10 @@ from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 
 from scout_spark.config import Config
+from scout_spark.lake.tables import delta_target
 from scout_spark.lake.writes import DeltaTarget, merge, overwrite
 from scout_spark.layers.silver_dedup import SILVER_SCHEMAS, VERSION_ORDER, filter_latest_per_key
-from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS, silver_target
+from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS
 
 SCHEMA = SILVER_SCHEMAS["transactions"]
 TS = datetime(2024, 3, 1, 2, tzinfo=UTC)
@@ -72,7 +73,7 @@ def test_merge_keeps_the_newest_version_and_never_rewrites_identical_or_older_ro
     spark: SparkSession, test_config: Config, tmp_path: Path
 ) -> None:
     target = dataclasses.replace(
-        silver_target(test_config, "transactions"), path=str(tmp_path / "tx")
+        delta_target(test_config, "silver/transactions"), path=str(tmp_path / "tx")
     )
     merge_batch(spark, target, BATCH_1)
     second = merge_batch(spark, target, BATCH_2)
@@ -98,7 +99,7 @@ def test_silver_transactions_files_hold_time_ranges(
 ) -> None:
     """Written in transaction_ts order, so recent corrections touch only the recent files."""
     target = dataclasses.replace(
-        silver_target(test_config, "transactions"), path=str(tmp_path / "tx")
+        delta_target(test_config, "silver/transactions"), path=str(tmp_path / "tx")
     )
     hours = list(range(3_000))
     random.Random(7).shuffle(hours)

@@ -29,15 +29,12 @@ from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.lake import delta_sql
+from scout_spark.lake.tables import delta_target, table, table_path
 from scout_spark.lake.writes import DeltaTarget, merge, operation_metrics, overwrite, read_version
-from scout_spark.pipelines.silver_writes import (
-    SILVER_KEYS,
-    UPDATE_CONDITIONS,
-    silver_path,
-    silver_target,
-)
+from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS
 
 DATASET = "transactions"
+KEYS = table(f"silver/{DATASET}").keys
 CORRECTION_DAYS = 7  # corrections arrive for recent business dates
 CORRECTION_FILE = "bench://silver-merge/corrections.parquet"
 RUN_ID = "bench-silver-merge"
@@ -53,7 +50,7 @@ def _local_dir(uri: str) -> Path:
 
 def _target(config: Config, path: str) -> DeltaTarget:
     """silver/transactions at `path`, as the silver stage defines it (keys, row order)."""
-    return dataclasses.replace(silver_target(config, DATASET), path=path)
+    return dataclasses.replace(delta_target(config, f"silver/{DATASET}"), path=path)
 
 
 def _num_files(spark: SparkSession, path: str) -> int:
@@ -117,7 +114,9 @@ def _timed_rewrite(
     started = time.perf_counter()
     table_df = read_version(spark, target.path)
     kept_df = table_df.join(
-        changes_df.select(*SILVER_KEYS[DATASET]), list(SILVER_KEYS[DATASET]), "left_anti"
+        changes_df.select(*KEYS),
+        list(KEYS),
+        "left_anti",
     )
     versions = overwrite(spark, target, kept_df.unionByName(changes_df))
     seconds = time.perf_counter() - started
@@ -158,7 +157,7 @@ def measure_silver_merge(
     "rewrite": {"seconds", "files_removed", "files_added", "rows_written"},
     "changes_applied": rows_updated == changed_rows, "same_result", "ratio"}.
     """
-    source = _local_dir(silver_path(config, DATASET))
+    source = _local_dir(table_path(config, f"silver/{DATASET}"))
     merge_path = (scratch / "merge" / DATASET).as_uri()
     rewrite_path = (scratch / "rewrite" / DATASET).as_uri()
     shutil.copytree(source, scratch / "merge" / DATASET)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from scout_spark.cli.args import date_argument
 from scout_spark.ops.maintain import LAYERS
-from scout_spark.pipelines.bronze import DATASETS
 from scout_spark.publish.binary_copy import AUTO, STREAMS
 from scout_spark.report.stage import DEFAULT_DAYS
+from scout_spark.schemas import DATASETS
 
 Adder = Callable[[argparse.ArgumentParser], None]
 

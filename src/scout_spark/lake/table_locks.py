@@ -1,4 +1,4 @@
-"""Which writer's lock guards a lake table, and taking several locks at once."""
+"""Taking the writers' locks of several lake tables at once (lake/tables.py names them)."""
 
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -7,18 +7,7 @@ from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
 from scout_spark.lake.lock import TableLock
-
-BRONZE_DATASETS = ("transactions", "items", "customers", "stores")
-
-
-def lock_name(table: str) -> str | None:
-    """The lock the table's writer takes (None for _ops tables, written by every stage)."""
-    layer, _, rest = table.partition("/")
-    if layer == "bronze":
-        leaf = rest.rsplit("/", 1)[-1]
-        dataset = next((d for d in BRONZE_DATASETS if leaf.startswith(d)), leaf)
-        return f"bronze_{dataset}"
-    return layer if layer in ("silver", "gold", "platinum") else None
+from scout_spark.lake.tables import lock_name
 
 
 @contextmanager

@@ -11,9 +11,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from scout_spark.layers.silver_dedup import INGEST_ORDER, filter_latest_per_key
-from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
+from scout_spark.schemas import SCD2_KEYS, SILVER_CUSTOMERS_SCHEMA
 
-SCD2_KEYS = ("customer_id", "valid_from")
 SCD2_COLUMNS = tuple(f.name for f in SILVER_CUSTOMERS_SCHEMA.fields)
 _TRACKED = ("segment", "region")
 

@@ -24,6 +24,7 @@ from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.commit_tag import TAG_PREFIX, run_tag, tag_parts, undo_commits
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
+from scout_spark.lake.tables import RUN_LEDGER, RUN_MONITORS, table_path
 from scout_spark.lake.writes import table_version
 from scout_spark.parallel import for_each
 from scout_spark.records.crash import crash_point
@@ -31,7 +32,7 @@ from scout_spark.records.ledger import read_ledger
 from scout_spark.results import StageResult, TableVersions
 
 # Records of what happened, not data derived from it: a rollback adds to them.
-NEVER_ROLLED_BACK = ("_ops/run_ledger", "platinum/run_monitors")
+NEVER_ROLLED_BACK = (RUN_LEDGER, RUN_MONITORS)  # what happened stays on record
 
 
 @dataclass(frozen=True)
@@ -150,4 +151,4 @@ def _check(target: str, plans: list[TableRollback], *, force: bool) -> None:
 
 
 def _ledger(ctx: RunContext) -> str:
-    return ctx.config.lake_path(*NEVER_ROLLED_BACK[0].split("/"))
+    return table_path(ctx.config, RUN_LEDGER)

@@ -9,12 +9,12 @@ sources/file_state.py), record outcomes.
 from dataclasses import dataclass
 from datetime import date
 
-from scout_spark.config import Config
 from scout_spark.console import say
 from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
-from scout_spark.lake.writes import DeltaTarget, append, table_version
+from scout_spark.lake.tables import delta_target, table_path
+from scout_spark.lake.writes import append, table_version
 from scout_spark.layers.bronze import select_bronze
 from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
 from scout_spark.parallel import for_each
@@ -23,13 +23,11 @@ from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.error_text import describe_error, redact
 from scout_spark.runtime.filesystem import HadoopFs, open_fs
 from scout_spark.runtime.memory_failure import working_on
-from scout_spark.schemas import SCHEMAS
+from scout_spark.schemas import DATASETS, SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
 from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
 from scout_spark.sources.readers import read_files
-
-DATASETS = tuple(SCHEMAS)
 
 
 @dataclass(frozen=True)
@@ -55,13 +53,6 @@ class BronzeOptions:
         """The archive dates to read, when asked."""
         start, end = self.backfill_from, self.backfill_to
         return (start, end) if start is not None and end is not None else None
-
-
-def bronze_target(config: Config, dataset: str) -> DeltaTarget:
-    """The bronze table of one dataset, partitioned by ingest date."""
-    return DeltaTarget(
-        f"bronze/{dataset}", config.lake_path("bronze", dataset), partition_by=("_ingest_date",)
-    )
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,7 @@ def _write_batch(
     )
     lock.check()
     append(
-        spark, bronze_target(ctx.config, dataset), bronze_df,
+        spark, delta_target(ctx.config, f"bronze/{dataset}"), bronze_df,
         txn=None if batch.replayed else (f"bronze-{dataset}", batch.batch_id), merge_schema=True,
     )  # fmt: skip
     return counts, read.rejected
@@ -189,7 +180,7 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
         found = Discovery(dated, found.waiting)
     pending = snapshot.pending_files
     if snapshot.pending_batch is not None:  # its own id; landed or not: see file_state
-        landed = state.has_rows_of(config.lake_path("bronze", dataset), pending)
+        landed = state.has_rows_of(table_path(config, f"bronze/{dataset}"), pending)
         return Batch(snapshot.pending_batch, pending, replayed=True, landed=landed), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
     return Batch(snapshot.next_batch, new, replayed=False), found
@@ -208,12 +199,12 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
                 status="skipped", metrics=metrics, summary=f"{dataset}: no new files"
             )
         _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
-        target = bronze_target(config, dataset)
+        bronze = delta_target(config, f"bronze/{dataset}")
         if not batch.replayed:
             lock.check()
             state.plan(batch.batch_id, batch.files, ctx.who.run_id)
         crash_point("bronze.after_plan")
-        before = table_version(spark, target.path)
+        before = table_version(spark, bronze.path)
         outcomes = _ingest(ctx, fs, dataset, batch, lock)
         crash_point("bronze.after_data_commit")
         lock.check()
@@ -232,7 +223,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     return StageResult(
         records_read=rows,
         records_written=rows,
-        tables={target.name: TableVersions(before, table_version(spark, target.path))},
+        tables={bronze.name: TableVersions(before, table_version(spark, bronze.path))},
         metrics=metrics,
         summary=(
             f"{dataset}: {len(outcomes) - len(rejected)} files, {rows} rows"

@@ -21,6 +21,13 @@ from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
+from scout_spark.lake.tables import (
+    GOLD_TABLES,
+    SILVER_TABLES,
+    delta_target,
+    read_pinned,
+    table_path,
+)
 from scout_spark.lake.writes import (
     DeltaTarget,
     overwrite,
@@ -46,55 +53,13 @@ from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.crash import crash_point
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.results import StageResult, TableVersions
-from scout_spark.schemas import (
-    SILVER_CUSTOMERS_SCHEMA,
-    SILVER_ITEMS_SCHEMA,
-    SILVER_STORES_SCHEMA,
-    SILVER_TRANSACTIONS_SCHEMA,
-)
 
 WRITER = "gold"  # its rebuilds are marked (records/unfinished.py)
-SILVER_SCHEMAS = {
-    "silver/transactions": SILVER_TRANSACTIONS_SCHEMA,
-    "silver/items": SILVER_ITEMS_SCHEMA,
-    "silver/customers": SILVER_CUSTOMERS_SCHEMA,
-    "silver/stores": SILVER_STORES_SCHEMA,
-}
-
-
-def table_path(config: Config, name: str) -> str:
-    """Where table `name` (e.g. 'gold/payment_mix') lives under the lake root."""
-    return config.lake_path(*name.split("/"))
 
 
 def gold_targets(config: Config) -> dict[str, DeltaTarget]:
-    """The six gold tables; the two large ones partitioned by sales_date."""
-    keys = {
-        "gold/transactions": ("transaction_id",),
-        "gold/transaction_items": ("transaction_id", "line_number"),
-        "gold/daily_store_sales": ("sales_date", "store_id"),
-        "gold/daily_category_sales": ("sales_date", "category", "brand"),
-        "gold/hourly_sales": ("sales_date", "hour_of_day"),
-        "gold/payment_mix": ("sales_date", "payment_method"),
-    }
-    by_date = ("sales_date",)
-    return {
-        name: DeltaTarget(
-            name,
-            table_path(config, name),
-            key,
-            by_date if "transaction" in name else (),
-            by_date[0],
-        )
-        for name, key in keys.items()
-    }
-
-
-def read_pinned(spark: SparkSession, config: Config, name: str, version: int | None) -> DataFrame:
-    """Silver table `name` as of `version`; an empty frame of its schema when missing."""
-    if version is None:
-        return spark.createDataFrame([], SILVER_SCHEMAS[name])
-    return read_version(spark, table_path(config, name), version)
+    """The six gold tables as the gold stage writes them."""
+    return {name: delta_target(config, name) for name in GOLD_TABLES}
 
 
 def read_changed_rows(
@@ -130,7 +95,7 @@ def _plan(
     try:
         frames = {
             name: read_changed_rows(spark, config, name, done.get(name), versions[name])
-            for name in SILVER_SCHEMAS
+            for name in SILVER_TABLES
         }
         dates_df = build_restated_dates(
             transactions_df=read_pinned(
@@ -158,7 +123,7 @@ def _restate(
     """Rebuild the given dates (all when None) of every gold table from pinned silver."""
     spark, config = ctx.spark, ctx.config
     targets = gold_targets(config)
-    silver = {name: read_pinned(spark, config, name, versions[name]) for name in SILVER_SCHEMAS}
+    silver = {name: read_pinned(spark, config, name, versions[name]) for name in SILVER_TABLES}
     transactions_df = silver["silver/transactions"]
     if dates is not None:
         transactions_df = transactions_df.transform(
@@ -218,7 +183,7 @@ def run_gold(ctx: RunContext[BuildOptions]) -> StageResult:
     with TableLock(spark, config, "gold", ctx.who.run_id) as lock:
         versions = {
             name: input_version(spark, ctx.as_of, name, table_path(config, name))
-            for name in SILVER_SCHEMAS
+            for name in SILVER_TABLES
         }
         if versions["silver/transactions"] is None:
             return StageResult(status="skipped", summary="silver/transactions does not exist yet")

@@ -16,11 +16,11 @@ import psycopg
 from pyspark.errors import AnalysisException
 from pyspark.sql import types as T
 
-from scout_spark.config import Config
 from scout_spark.console import say
 from scout_spark.context import RunContext, RunIdentity
 from scout_spark.errors import ScoutError, error_line
-from scout_spark.lake.writes import DeltaTarget, append
+from scout_spark.lake.tables import RUN_MONITORS, delta_target
+from scout_spark.lake.writes import append
 from scout_spark.monitors.date_gaps import check_date_gaps
 from scout_spark.monitors.freshness import check_freshness
 from scout_spark.monitors.reconciliation import compare_daily_totals, not_checked, skipped
@@ -37,9 +37,8 @@ from scout_spark.publish.connection import safe_message
 from scout_spark.records import ledger
 from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.jvm import unpersist
-from scout_spark.schemas import SCHEMAS
+from scout_spark.schemas import DATASETS
 
-DATASETS = tuple(SCHEMAS)
 CHECKS_PART = "checks"
 RUN_MONITORS_SCHEMA = T.StructType(
     [
@@ -65,11 +64,6 @@ class MonitorOptions:
     """--fail-on-alert: exit 1 when any monitor is in alert (after recording every result)."""
 
     fail_on_alert: bool = False
-
-
-def run_monitors_target(config: Config) -> DeltaTarget:
-    """platinum/run_monitors: one row per check per monitor run (appended)."""
-    return DeltaTarget("platinum/run_monitors", config.lake_path("platinum", "run_monitors"))
 
 
 def _gold_vs_silver(ctx: RunContext) -> MonitorResult:
@@ -156,7 +150,7 @@ def write_results(ctx: RunContext, results: list[MonitorResult]) -> TableVersion
         for r in results
     ]  # fmt: skip
     results_df = ctx.spark.createDataFrame(rows, RUN_MONITORS_SCHEMA)
-    return append(ctx.spark, run_monitors_target(ctx.config), results_df)
+    return append(ctx.spark, delta_target(ctx.config, RUN_MONITORS), results_df)
 
 
 def _summary(results: list[MonitorResult]) -> str:
@@ -169,7 +163,7 @@ def _summary(results: list[MonitorResult]) -> str:
 def run_monitor(ctx: RunContext[MonitorOptions]) -> StageResult:
     """The monitor stage (see the module docstring)."""
     results = run_checks(ctx)
-    target = run_monitors_target(ctx.config)
+    target = delta_target(ctx.config, RUN_MONITORS)
     versions = write_results(ctx, results)
     for result in alerts_of(results):
         say(f"  monitor alert {result.name}: {result.detail}")

@@ -16,6 +16,7 @@ from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
+from scout_spark.lake.tables import delta_target, read_pinned, table_path
 from scout_spark.lake.writes import (
     DeltaTarget,
     overwrite,
@@ -27,7 +28,6 @@ from scout_spark.lake.writes import (
 from scout_spark.layers.platinum_customer_features import build_customer_features
 from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
 from scout_spark.pipelines.build_options import BuildOptions
-from scout_spark.pipelines.gold import read_pinned, table_path
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.results import StageResult, TableVersions
@@ -36,24 +36,8 @@ DAILY_STORE_SALES = "gold/daily_store_sales"
 GOLD_SOURCES = (DAILY_STORE_SALES, "gold/transactions", "gold/transaction_items")
 FEATURE_SOURCES = ("gold/transactions", "gold/transaction_items", "silver/customers")
 SOURCES = (*GOLD_SOURCES, "silver/customers")
+OUTPUTS = ("platinum/monitors", "platinum/customer_features")
 WRITER = "platinum"  # its two-table writes are marked (records/unfinished.py)
-
-
-def platinum_targets(ctx: RunContext) -> dict[str, DeltaTarget]:
-    """platinum/monitors (replaced by monitor_date) and platinum/customer_features."""
-    return {
-        "platinum/monitors": DeltaTarget(
-            "platinum/monitors",
-            table_path(ctx.config, "platinum/monitors"),
-            keys=("monitor_date", "store_id", "metric"),
-            date_column="monitor_date",
-        ),
-        "platinum/customer_features": DeltaTarget(
-            "platinum/customer_features",
-            table_path(ctx.config, "platinum/customer_features"),
-            keys=("customer_id",),
-        ),
-    }
 
 
 def shift_dates(dates: set[date] | list[date], first: int, last: int) -> list[date]:
@@ -126,7 +110,7 @@ def _write_features(
 def run_platinum(ctx: RunContext[BuildOptions]) -> StageResult:
     """The platinum stage (see the module docstring)."""
     spark, config = ctx.spark, ctx.config
-    targets = platinum_targets(ctx)
+    targets = {name: delta_target(config, name) for name in OUTPUTS}
     with TableLock(spark, config, "platinum", ctx.who.run_id) as lock:
         versions = {
             name: input_version(spark, ctx.as_of, name, table_path(config, name))

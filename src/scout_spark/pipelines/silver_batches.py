@@ -10,16 +10,12 @@ from pyspark.sql import functions as F
 from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
+from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
 from scout_spark.layers.silver_dedup import build_latest_passing
 from scout_spark.layers.silver_rules import select_bronze_from_quarantine, with_rule_results
-from scout_spark.pipelines.silver_writes import (
-    CONSUMER,
-    DATASETS,
-    quarantine_path,
-    read_pinned,
-)
+from scout_spark.pipelines.silver_writes import CONSUMER, WRITE_ORDER, read_current
 from scout_spark.quality import QualityRules, validate_rule_sql
 from scout_spark.records.checkpoints import read_checkpoints
 from scout_spark.runtime.jvm import persist
@@ -42,7 +38,7 @@ def _in_dates(df: DataFrame, start: date | None, end: date | None) -> DataFrame:
 
 
 def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> Batch | None:
-    spark, path = ctx.spark, ctx.config.lake_path("bronze", dataset)
+    spark, path = ctx.spark, table_path(ctx.config, f"bronze/{dataset}")
     latest = input_version(spark, ctx.as_of, f"bronze/{dataset}", path)
     if latest is None:
         return None
@@ -91,18 +87,19 @@ def _replay_batch(spark: SparkSession, path: str, dataset: str) -> Batch | None:
 def plan_batches(ctx: RunContext, mode: str) -> dict[str, Batch]:
     """Per dataset, the rows this run checks (datasets with nothing new are left out)."""
     if mode == "replay":
-        found = {d: _replay_batch(ctx.spark, quarantine_path(ctx.config, d), d) for d in DATASETS}
+        quarantines = {d: table_path(ctx.config, f"silver/{d}_quarantine") for d in WRITE_ORDER}
+        found = {d: _replay_batch(ctx.spark, path, d) for d, path in quarantines.items()}
     else:
         done = read_checkpoints(ctx.spark, ctx.config, CONSUMER)
-        found = {d: _bronze_batch(ctx, mode, d, done.get(f"bronze/{d}")) for d in DATASETS}
+        found = {d: _bronze_batch(ctx, mode, d, done.get(f"bronze/{d}")) for d in WRITE_ORDER}
     return {d: batch for d, batch in found.items() if batch is not None}
 
 
 def _check_facts(ctx: RunContext, checked: dict[str, DataFrame]) -> tuple[DataFrame, DataFrame]:
     """(items, store ids) the transactions' warn rules look up: silver as pinned before any
     write, with this run's passing items and stores in place."""
-    items_df = read_pinned(ctx.spark, ctx.config, "items")
-    stores_df = read_pinned(ctx.spark, ctx.config, "stores").select("store_id")
+    items_df = read_current(ctx.spark, ctx.config, "items")
+    stores_df = read_current(ctx.spark, ctx.config, "stores").select("store_id")
     if "items" in checked:
         items_df = build_items_after_batch(
             items_df, batch_items_df=build_latest_passing(checked["items"], dataset="items")
@@ -138,7 +135,7 @@ def check_batches(
 ) -> dict[str, DataFrame]:
     """Per dataset (dimensions and items first), rows with rule results, persisted on disk."""
     checked: dict[str, DataFrame] = {}
-    for dataset in DATASETS:
+    for dataset in WRITE_ORDER:
         if dataset in batches:
             facts = _check_facts(ctx, checked) if dataset == "transactions" else None
             input_df = _rule_input(ctx, rules, dataset, batches[dataset].bronze_df, facts)

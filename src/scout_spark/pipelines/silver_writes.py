@@ -8,12 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunContext
+from scout_spark.lake.tables import delta_target, read_pinned, table_path
 from scout_spark.lake.writes import (
-    DeltaTarget,
     append,
     merge,
     operation_metrics,
@@ -38,7 +37,6 @@ from scout_spark.layers.silver_rules import (
 )
 from scout_spark.layers.silver_scd import (
     SCD2_COLUMNS,
-    SCD2_KEYS,
     build_customer_changes,
     build_customer_history,
     filter_touched_customers,
@@ -48,15 +46,7 @@ from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
 
 CONSUMER = "silver"
 # Dimensions and items first: the transactions' warn checks look them up.
-DATASETS = ("stores", "customers", "items", "transactions")
-SILVER_KEYS = {
-    "transactions": ("transaction_id",),
-    "items": ("transaction_id", "line_number"),
-    "customers": SCD2_KEYS,
-    "stores": ("store_id",),
-}
-# Corrections arrive for recent days: files by time keep their MERGE to the recent files.
-SILVER_CLUSTER_BY = {"transactions": ("transaction_ts",)}
+WRITE_ORDER = ("stores", "customers", "items", "transactions")
 UPDATE_CONDITIONS = {
     "transactions": build_update_condition(
         order=VERSION_ORDER, compare=business_columns(SILVER_SCHEMAS["transactions"])
@@ -69,27 +59,10 @@ UPDATE_CONDITIONS = {
 }
 
 
-def silver_path(config: Config, dataset: str) -> str:
-    """<lake>/silver/<dataset>."""
-    return config.lake_path("silver", dataset)
-
-
-def quarantine_path(config: Config, dataset: str) -> str:
-    """<lake>/silver/<dataset>_quarantine."""
-    return config.lake_path("silver", f"{dataset}_quarantine")
-
-
-def _silver_schema(dataset: str) -> T.StructType:
-    return SILVER_CUSTOMERS_SCHEMA if dataset == "customers" else SILVER_SCHEMAS[dataset]
-
-
-def read_pinned(spark: SparkSession, config: Config, dataset: str) -> DataFrame:
+def read_current(spark: SparkSession, config: Config, dataset: str) -> DataFrame:
     """Silver `dataset` pinned at its current version; an empty frame when missing."""
-    path = silver_path(config, dataset)
-    version = table_version(spark, path)
-    if version is None:
-        return spark.createDataFrame([], _silver_schema(dataset))
-    return read_version(spark, path, version)
+    name = f"silver/{dataset}"
+    return read_pinned(spark, config, name, table_version(spark, table_path(config, name)))
 
 
 @dataclass(frozen=True)
@@ -104,9 +77,7 @@ def _write_quarantine(
     ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame
 ) -> TableVersions:
     spark = ctx.spark
-    target = DeltaTarget(
-        f"silver/{dataset}_quarantine", quarantine_path(ctx.config, dataset), ("_row_id",)
-    )
+    quarantine = delta_target(ctx.config, f"silver/{dataset}_quarantine")
     rows_df = checked_df.transform(filter_quarantined).transform(
         select_quarantine_rows,
         dataset=dataset,
@@ -114,30 +85,30 @@ def _write_quarantine(
         quarantined_at=ctx.who.started_at,
     )
     if mode == "full_refresh":
-        return overwrite(spark, target, rows_df)
+        return overwrite(spark, quarantine, rows_df)
     # Idempotent by content, not by a txn key: a rerun after a crash before the checkpoint
     # (bronze may have moved since), a reprocessed date range, or a batch re-read after a
     # rollback (RESTORE keeps txn keys) meets rows quarantined before: add only new _row_ids.
-    if table_version(spark, target.path) is not None:
-        known_df = read_version(spark, target.path).select("_row_id")
+    if table_version(spark, quarantine.path) is not None:
+        known_df = read_version(spark, quarantine.path).select("_row_id")
         rows_df = rows_df.join(known_df, on="_row_id", how="left_anti")
-    return append(spark, target, rows_df)
+    return append(spark, quarantine, rows_df)
 
 
 def _write_customers(ctx: RunContext, mode: str, checked_df: DataFrame) -> TableVersions:
-    spark, target = ctx.spark, silver_target(ctx.config, "customers")
+    spark, customers = ctx.spark, delta_target(ctx.config, "silver/customers")
     batch_df = build_latest_passing(checked_df, dataset="customers")
     if mode == "full_refresh":
         empty_df = spark.createDataFrame([], SILVER_CUSTOMERS_SCHEMA)
-        return overwrite(spark, target, build_customer_history(batch_df, history_df=empty_df))
+        return overwrite(spark, customers, build_customer_history(batch_df, history_df=empty_df))
     touched_df = filter_touched_customers(
-        read_pinned(spark, ctx.config, "customers"), batch_df=batch_df
+        read_current(spark, ctx.config, "customers"), batch_df=batch_df
     )
     changes_df = build_customer_changes(
         build_customer_history(batch_df, history_df=touched_df), history_df=touched_df
     )
     return merge(
-        spark, target, changes_df,
+        spark, customers, changes_df,
         delete_condition="s._action = 'delete'",
         update_condition="s._action = 'upsert'",
         insert_condition="s._action = 'upsert'",
@@ -145,24 +116,14 @@ def _write_customers(ctx: RunContext, mode: str, checked_df: DataFrame) -> Table
     )  # fmt: skip
 
 
-def silver_target(config: Config, dataset: str) -> DeltaTarget:
-    """silver/<dataset> as the silver stage writes it: keys and row order."""
-    return DeltaTarget(
-        f"silver/{dataset}",
-        silver_path(config, dataset),
-        SILVER_KEYS[dataset],
-        cluster_by=SILVER_CLUSTER_BY.get(dataset, ()),
-    )
-
-
 def _write_silver(ctx: RunContext, mode: str, dataset: str, checked_df: DataFrame) -> TableVersions:
     if dataset == "customers":
         return _write_customers(ctx, mode, checked_df)
-    target = silver_target(ctx.config, dataset)
+    silver = delta_target(ctx.config, f"silver/{dataset}")
     source_df = build_latest_passing(checked_df, dataset=dataset)
     if mode == "full_refresh":
-        return overwrite(ctx.spark, target, source_df)
-    return merge(ctx.spark, target, source_df, update_condition=UPDATE_CONDITIONS[dataset])
+        return overwrite(ctx.spark, silver, source_df)
+    return merge(ctx.spark, silver, source_df, update_condition=UPDATE_CONDITIONS[dataset])
 
 
 NOTHING_MERGED = {"rows_inserted": "0", "rows_updated": "0", "rows_deleted": "0"}
@@ -208,17 +169,15 @@ def write_dataset(
     silver = _write_silver(ctx, mode, dataset, checked_df)
     tables[f"silver/{dataset}"] = silver
     if mode == "replay":
-        target = DeltaTarget(
-            f"silver/{dataset}_quarantine", quarantine_path(ctx.config, dataset), ("_row_id",)
-        )
+        quarantine = delta_target(ctx.config, f"silver/{dataset}_quarantine")
         marks_df = filter_passing(checked_df).transform(
             select_replay_marks, run_id=ctx.who.run_id, replayed_at=ctx.who.started_at
         )
         check_lock()
-        tables[target.name] = merge(
-            ctx.spark, target, marks_df,
+        tables[quarantine.name] = merge(
+            ctx.spark, quarantine, marks_df,
             update_condition="t.replayed_at IS NULL", insert=False,
             columns=("replayed_at", "replay_run_id"),
         )  # fmt: skip
-    metrics = _merge_metrics(ctx.spark, silver_path(ctx.config, dataset), silver)
+    metrics = _merge_metrics(ctx.spark, table_path(ctx.config, f"silver/{dataset}"), silver)
     return DatasetWrite(tables=tables, metrics=metrics)

@@ -19,6 +19,7 @@ from scout_spark.config import Config
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import AsOf, input_version
 from scout_spark.lake.lock import TableLock
+from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version
 from scout_spark.parallel import for_each
 from scout_spark.publish.tables import (
@@ -63,9 +64,7 @@ def pin_versions(spark: SparkSession, config: Config, run_id: str, as_of: AsOf) 
         TableLock(spark, config, LAKE_LOCKS[0], run_id) as first,
         TableLock(spark, config, LAKE_LOCKS[1], run_id) as second,
     ):
-        found = for_each(
-            lambda n: input_version(spark, as_of, n, config.lake_path(*n.split("/"))), names
-        )
+        found = for_each(lambda n: input_version(spark, as_of, n, table_path(config, n)), names)
         for writer in () if as_of else LAKE_LOCKS:
             if (left := unfinished(spark, config, writer)) is not None:
                 raise ScoutError(
@@ -83,7 +82,7 @@ def current_window(
     """The publish window from the latest sales_date of gold/transactions at its version."""
     if WINDOW_SOURCE not in versions:
         return Window(None, before)
-    path = config.lake_path(*WINDOW_SOURCE.split("/"))
+    path = table_path(config, WINDOW_SOURCE)
     latest = read_version(spark, path, versions[WINDOW_SOURCE]).agg(F.max("sales_date")).first()
     days = config.publish.window_days
     return Window(window_start(None if latest is None else latest[0], days), before)

@@ -23,6 +23,7 @@ from psycopg import Connection
 
 from scout_spark.context import RunContext
 from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.lake.tables import table_path
 from scout_spark.parallel import for_each
 from scout_spark.publish import finalize, registry
 from scout_spark.publish.binary_copy import AUTO, STREAMS
@@ -104,7 +105,7 @@ def _plans(ctx: RunContext, versions: dict[str, int], previous: dict, window: Wi
 
     def plan(table: Any) -> TablePlan:
         return plan_table(
-            ctx.spark, table, config.lake_path(*table.lake_name.split("/")),
+            ctx.spark, table, table_path(config, table.lake_name),
             version=versions[table.lake_name], previous=previous.get(table.lake_name),
             window=window, full_refresh=_mode(ctx) == "full_refresh",
         )  # fmt: skip

@@ -16,9 +16,9 @@ from pyspark.sql import types as T
 
 from scout_spark.config.loader import conf_dir
 from scout_spark.errors import ConfigError, error_line
+from scout_spark.schemas import DATASETS
 
 SEVERITIES = ("warn", "quarantine", "fail")
-DATASETS = ("transactions", "items", "customers", "stores")
 # Built in, not configurable: a bronze row whose _parse_error is set is always quarantined.
 PARSE_ERROR_RULE = "parse_error"
 DEFAULT_PAYMENT_METHODS = ("cash", "gcash", "maya", "card")

@@ -12,7 +12,8 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunContext
-from scout_spark.lake.writes import DeltaTarget, append, read_version, table_version
+from scout_spark.lake.tables import CHECKPOINTS, delta_target, table_path
+from scout_spark.lake.writes import append, read_version, table_version
 
 CHECKPOINT_SCHEMA = T.StructType(
     [
@@ -25,14 +26,9 @@ CHECKPOINT_SCHEMA = T.StructType(
 )
 
 
-def checkpoints_target(config: Config) -> DeltaTarget:
-    """_ops/checkpoints: a row per (consumer, source) each time a consumer moves on."""
-    return DeltaTarget("_ops/checkpoints", config.lake_path("_ops", "checkpoints"))
-
-
 def read_checkpoints(spark: SparkSession, config: Config, consumer: str) -> dict[str, int]:
     """Source table -> the version `consumer` last consumed (its latest checkpoint row)."""
-    path = checkpoints_target(config).path
+    path = table_path(config, CHECKPOINTS)
     if table_version(spark, path) is None:
         return {}
     rows = (
@@ -53,4 +49,4 @@ def save_checkpoints(ctx: RunContext, consumer: str, versions: dict[str, int | N
     now = datetime.now(UTC)
     rows = [(consumer, s, v, ctx.who.run_id, now) for s, v in versions.items() if v is not None]
     checkpoint_df = ctx.spark.createDataFrame(rows, CHECKPOINT_SCHEMA)
-    append(ctx.spark, checkpoints_target(ctx.config), checkpoint_df)
+    append(ctx.spark, delta_target(ctx.config, CHECKPOINTS), checkpoint_df)

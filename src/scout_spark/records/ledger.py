@@ -12,6 +12,7 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunIdentity
+from scout_spark.lake.tables import RUN_LEDGER, table_path
 from scout_spark.lake.writes import delta_writer, save_append
 from scout_spark.results import StageResult
 
@@ -42,7 +43,7 @@ LEDGER_SCHEMA = T.StructType(
 
 def ledger_path(config: Config) -> str:
     """Location of the run ledger table."""
-    return config.lake_path("_ops", "run_ledger")
+    return table_path(config, RUN_LEDGER)
 
 
 def _row(

@@ -19,7 +19,8 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunContext
-from scout_spark.lake.writes import DeltaTarget, append, read_version, table_version
+from scout_spark.lake.tables import UNFINISHED_WRITES, delta_target, table_path
+from scout_spark.lake.writes import append, read_version, table_version
 
 STARTED, FINISHED = "started", "finished"
 MARK_SCHEMA = T.StructType(
@@ -41,14 +42,9 @@ class Unfinished:
     dates: list[date] | None  # None: every date
 
 
-def marks_target(config: Config) -> DeltaTarget:
-    """_ops/unfinished_writes: a row per writer run start and end."""
-    return DeltaTarget("_ops/unfinished_writes", config.lake_path("_ops", "unfinished_writes"))
-
-
 def unfinished(spark: SparkSession, config: Config, writer: str) -> Unfinished | None:
     """The writer's rebuild left unfinished, if its latest mark is a start."""
-    path = marks_target(config).path
+    path = table_path(config, UNFINISHED_WRITES)
     if table_version(spark, path) is None:
         return None
     latest = (
@@ -74,7 +70,8 @@ def with_unfinished(dates: list[date] | None, left: Unfinished | None) -> list[d
 
 def _mark(ctx: RunContext, writer: str, state: str, dates: list[date] | None) -> None:
     row = (writer, state, dates, ctx.who.run_id, datetime.now(UTC))
-    append(ctx.spark, marks_target(ctx.config), ctx.spark.createDataFrame([row], MARK_SCHEMA))
+    mark_df = ctx.spark.createDataFrame([row], MARK_SCHEMA)
+    append(ctx.spark, delta_target(ctx.config, UNFINISHED_WRITES), mark_df)
 
 
 def mark_started(ctx: RunContext, writer: str, dates: list[date] | None) -> None:

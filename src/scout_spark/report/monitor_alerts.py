@@ -6,6 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
+from scout_spark.lake.tables import RUN_MONITORS, table_path
 from scout_spark.lake.writes import table_version
 from scout_spark.report.model import MonitorAlert, MonitorCheck
 
@@ -14,7 +15,7 @@ MAX_ALERTS = 200
 
 def monitors_path(config: Config) -> str:
     """Where the run monitors' results live."""
-    return config.lake_path("platinum", "run_monitors")
+    return table_path(config, RUN_MONITORS)
 
 
 def _instant(epoch: float) -> datetime:

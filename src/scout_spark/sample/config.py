@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-DATASETS = ("transactions", "items", "customers", "stores")
+from scout_spark.schemas import DATASETS
+
 FORMATS = ("parquet", "csv", "jsonl", "avro", "delta")
 LAYOUTS = ("date_folders", "hive")
 TEXT_FORMATS = frozenset({"csv", "jsonl"})

@@ -27,6 +27,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from scout_spark.lake.tables import table
 from scout_spark.lake.writes import DeltaTarget, append, table_version
 from scout_spark.sources.discovery import SourceFile
 
@@ -92,13 +93,10 @@ class FileState:
 
     def __init__(self, spark: SparkSession, lake_root: str, dataset: str) -> None:
         self.spark, self.dataset = spark, dataset
-        base = lake_root.rstrip("/")
-        self.target = DeltaTarget(
-            f"bronze/_state/{dataset}_files", f"{base}/bronze/_state/{dataset}_files"
-        )
-        self.rejects = DeltaTarget(
-            f"bronze/{dataset}_rejected_files", f"{base}/bronze/{dataset}_rejected_files"
-        )
+        files = table(f"bronze/_state/{dataset}_files")
+        rejects = table(f"bronze/{dataset}_rejected_files")
+        self.target = DeltaTarget(files.name, files.path_under(lake_root))
+        self.rejects = DeltaTarget(rejects.name, rejects.path_under(lake_root))
 
     def snapshot(self) -> StateSnapshot:
         """Collect the dataset's file keys (one row per file delivery) to the driver."""
