@@ -7,7 +7,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyspark.sql import SparkSession
 
-from scout_spark.layers.bronze_lineage import count_pieces, file_pieces, piece_offsets, with_lineage
+from scout_spark.layers.bronze.lineage import (
+    count_pieces,
+    file_pieces,
+    piece_offsets,
+    with_lineage,
+)
 from scout_spark.runtime.filesystem import HadoopFs, open_fs
 from scout_spark.session import temporary_conf
 from scout_spark.sources.discovery import SourceFile

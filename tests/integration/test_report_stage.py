@@ -16,7 +16,7 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunIdentity
-from scout_spark.layers.silver_rules import quarantine_schema
+from scout_spark.layers.silver.rules import quarantine_schema
 from scout_spark.pipelines.monitor import RUN_MONITORS_SCHEMA
 from scout_spark.records.ledger import record
 from scout_spark.report.screenshot import take_screenshot

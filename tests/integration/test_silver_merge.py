@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from scout_spark.config import Config
 from scout_spark.lake.tables import delta_target
 from scout_spark.lake.writes import DeltaTarget, merge, overwrite
-from scout_spark.layers.silver_dedup import SILVER_SCHEMAS, VERSION_ORDER, filter_latest_per_key
+from scout_spark.layers.silver.dedup import SILVER_SCHEMAS, VERSION_ORDER, filter_latest_per_key
 from scout_spark.pipelines.silver_writes import UPDATE_CONDITIONS
 
 SCHEMA = SILVER_SCHEMAS["transactions"]

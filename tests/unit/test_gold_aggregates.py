@@ -6,7 +6,7 @@ from decimal import Decimal
 from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
-from scout_spark.layers.gold_aggregates import (
+from scout_spark.layers.gold.aggregates import (
     build_daily_category_sales,
     build_daily_store_sales,
     build_hourly_sales,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
-from scout_spark.layers.gold_changes import (
+from scout_spark.layers.gold.changes import (
     build_restated_dates,
     filter_sales_dates,
     select_region_changed_store_ids,

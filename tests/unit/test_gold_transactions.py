@@ -8,7 +8,7 @@ from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from scout_spark.layers.gold_transactions import (
+from scout_spark.layers.gold.transactions import (
     build_gold_transaction_items,
     build_gold_transactions,
     with_customer_segment,

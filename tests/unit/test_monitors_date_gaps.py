@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from scout_spark.monitors.date_gaps import check_date_gaps, partition_date
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.date_gaps import check_date_gaps, partition_date
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 
 ROOT = "file:/landing"
 D1 = date(2026, 3, 1)

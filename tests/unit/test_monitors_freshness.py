@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scout_spark.monitors.freshness import check_freshness
-from scout_spark.monitors.results import ALERT, OK, MonitorResult
+from scout_spark.health_checks.freshness import check_freshness
+from scout_spark.health_checks.results import ALERT, OK, MonitorResult
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 LIMITS = {"transactions": 26, "customers": 192}

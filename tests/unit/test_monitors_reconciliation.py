@@ -7,12 +7,12 @@ import pytest
 from chispa import assert_df_equality
 from pyspark.sql import SparkSession
 
-from scout_spark.monitors.reconciliation import (
+from scout_spark.health_checks.reconciliation import (
     DailyTotal,
     compare_daily_totals,
     select_daily_totals,
 )
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 
 D1, D2, D3 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
 BASE = {D1: DailyTotal(3, Decimal("150.25")), D2: DailyTotal(2, Decimal("99.99"))}

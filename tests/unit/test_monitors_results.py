@@ -1,6 +1,6 @@
 """Monitor results: the ledger summary and the one-line alert message."""
 
-from scout_spark.monitors.results import (
+from scout_spark.health_checks.results import (
     ALERT,
     OK,
     SKIPPED,

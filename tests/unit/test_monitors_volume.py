@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from scout_spark.config.model import VolumeConfig
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
-from scout_spark.monitors.volume import IngestRun, check_volume, check_volumes
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.volume import IngestRun, check_volume, check_volumes
 
 RULE = VolumeConfig(baseline_runs=7, min_baseline_runs=3, low_ratio=0.5, high_ratio=3.0)
 START = datetime(2026, 3, 10, tzinfo=UTC)

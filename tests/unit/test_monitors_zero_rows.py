@@ -2,8 +2,8 @@
 
 import pytest
 
-from scout_spark.monitors.results import ALERT, OK, SKIPPED
-from scout_spark.monitors.zero_rows import StageRun, check_zero_rows
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED
+from scout_spark.health_checks.zero_rows import StageRun, check_zero_rows
 
 DATASETS = ("transactions", "items")
 

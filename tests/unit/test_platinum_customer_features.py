@@ -6,7 +6,7 @@ from decimal import Decimal
 from chispa import assert_df_equality
 from pyspark.sql import SparkSession
 
-from scout_spark.layers.platinum_customer_features import build_customer_features
+from scout_spark.layers.platinum.customer_features import build_customer_features
 from scout_spark.schemas import SILVER_CUSTOMERS_SCHEMA
 
 D = date(2026, 6, 30)  # latest sales_date: the window is 2026-04-02 .. 2026-06-30

@@ -7,7 +7,7 @@ from chispa import assert_approx_df_equality, assert_df_equality
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.layers.platinum_monitors import build_monitors, with_metric_rows
+from scout_spark.layers.platinum.store_anomalies import build_store_anomalies, with_metric_rows
 
 T_DAY = date(2026, 3, 29)
 DSS_DDL = (
@@ -64,7 +64,7 @@ def test_build_monitors_statuses_for_one_day(spark: SparkSession) -> None:
         # A later day never enters an earlier day's baseline.
         dss_row(T_DAY + timedelta(days=1), "ok", "1000", 1000),
     ]
-    actual_df = build_monitors(spark.createDataFrame(rows, DSS_DDL)).filter(
+    actual_df = build_store_anomalies(spark.createDataFrame(rows, DSS_DDL)).filter(
         F.col("monitor_date") == T_DAY
     )
     gross, count = "gross_sales", "transaction_count"
@@ -92,7 +92,7 @@ def test_build_monitors_statuses_for_one_day(spark: SparkSession) -> None:
 
 def test_build_monitors_first_days_lack_history(spark: SparkSession) -> None:
     rows = [dss_row(day(n), "S1", "50", 5) for n in range(8)]  # T-7 .. T
-    actual_df = build_monitors(spark.createDataFrame(rows, DSS_DDL)).select(
+    actual_df = build_store_anomalies(spark.createDataFrame(rows, DSS_DDL)).select(
         "monitor_date", "metric", "status"
     )
     expected_df = spark.createDataFrame(

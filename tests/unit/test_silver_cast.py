@@ -10,7 +10,7 @@ from chispa import assert_df_equality
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.layers.silver_cast import (
+from scout_spark.layers.silver.cast import (
     normalise_payment_method,
     parse_decimal,
     parse_int,

@@ -7,7 +7,7 @@ from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.layers.silver_dedup import (
+from scout_spark.layers.silver.dedup import (
     SILVER_SCHEMAS,
     VERSION_ORDER,
     build_update_condition,

@@ -7,7 +7,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from scout_spark.errors import ConfigError
-from scout_spark.layers.silver_checks import build_rule_input
+from scout_spark.layers.silver.checks import build_rule_input
 from scout_spark.quality import QualityRule, load_quality_rules, validate_rule_sql
 from scout_spark.quality.rules import DATASETS
 from scout_spark.schemas import bronze_schema

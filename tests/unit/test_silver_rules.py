@@ -8,9 +8,9 @@ from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.layers.silver_checks import build_rule_input
-from scout_spark.layers.silver_dedup import build_latest_passing
-from scout_spark.layers.silver_rules import (
+from scout_spark.layers.silver.checks import build_rule_input
+from scout_spark.layers.silver.dedup import build_latest_passing
+from scout_spark.layers.silver.rules import (
     build_rule_counts,
     select_bronze_from_quarantine,
     select_quarantine_rows,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
-from scout_spark.layers.silver_scd import (
+from scout_spark.layers.silver.scd import (
     build_customer_changes,
     build_customer_history,
     filter_touched_customers,

@@ -19,7 +19,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from scout_spark.layers.gold_schemas import (
+from scout_spark.layers.gold.schemas import (
     DAILY_CATEGORY_SALES_SCHEMA,
     DAILY_STORE_SALES_SCHEMA,
     HOURLY_SALES_SCHEMA,

@@ -15,8 +15,8 @@ from scout_spark.errors import ConfigError, ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.tables import delta_target, table_path
 from scout_spark.lake.writes import append, table_version
-from scout_spark.layers.bronze import select_bronze
-from scout_spark.layers.bronze_lineage import file_pieces, with_lineage
+from scout_spark.layers.bronze.lineage import file_pieces, with_lineage
+from scout_spark.layers.bronze.shape import select_bronze
 from scout_spark.parallel import for_each
 from scout_spark.records.crash import crash_point
 from scout_spark.results import StageResult, TableVersions
@@ -56,7 +56,7 @@ class BronzeOptions:
 
 
 @dataclass(frozen=True)
-class Batch:
+class FileBatch:
     """The files one run ingests for one dataset."""
 
     batch_id: int
@@ -74,7 +74,7 @@ def _write_batch(
     ctx: RunContext,
     fs: HadoopFs,
     dataset: str,
-    batch: Batch,
+    batch: FileBatch,
     files: list[SourceFile],
     lock: TableLock,
 ) -> tuple[dict[str, int], dict[str, str]]:
@@ -123,7 +123,7 @@ def _isolate(
 
 
 def _ingest(
-    ctx: RunContext, fs: HadoopFs, dataset: str, batch: Batch, lock: TableLock
+    ctx: RunContext, fs: HadoopFs, dataset: str, batch: FileBatch, lock: TableLock
 ) -> list[FileOutcome]:
     """Reject files gone or unreadable, write the rest; a failed write isolates the bad files."""
     reasons = {
@@ -162,7 +162,9 @@ def _progress(message: str) -> None:
     say(f"  bronze {message}")
 
 
-def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tuple[Batch, Discovery]:
+def _plan(
+    ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState
+) -> tuple[FileBatch, Discovery]:
     """The unfinished batch to replay, else the files not handled yet (up to --run-date)."""
     config = ctx.config
     snapshot = state.snapshot()
@@ -181,9 +183,9 @@ def _plan(ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState) -> tupl
     pending = snapshot.pending_files
     if snapshot.pending_batch is not None:  # its own id; landed or not: see file_state
         landed = state.has_rows_of(table_path(config, f"bronze/{dataset}"), pending)
-        return Batch(snapshot.pending_batch, pending, replayed=True, landed=landed), found
+        return FileBatch(snapshot.pending_batch, pending, replayed=True, landed=landed), found
     new = [f for f in found.files if file_key(f) not in snapshot.known]
-    return Batch(snapshot.next_batch, new, replayed=False), found
+    return FileBatch(snapshot.next_batch, new, replayed=False), found
 
 
 def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
@@ -233,7 +235,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     )
 
 
-def _metrics(found: Discovery, batch: Batch) -> dict[str, str]:
+def _metrics(found: Discovery, batch: FileBatch) -> dict[str, str]:
     return {
         "files_seen": str(len(found.files)),
         "files_new": str(len(batch.files)),

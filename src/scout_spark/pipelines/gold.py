@@ -36,14 +36,14 @@ from scout_spark.lake.writes import (
     replace_dates,
     rows_written,
 )
-from scout_spark.layers.gold_aggregates import (
+from scout_spark.layers.gold.aggregates import (
     build_daily_category_sales,
     build_daily_store_sales,
     build_hourly_sales,
     build_payment_mix,
 )
-from scout_spark.layers.gold_changes import build_restated_dates, filter_sales_dates
-from scout_spark.layers.gold_transactions import (
+from scout_spark.layers.gold.changes import build_restated_dates, filter_sales_dates
+from scout_spark.layers.gold.transactions import (
     build_gold_transaction_items,
     build_gold_transactions,
     filter_items_without_transaction,

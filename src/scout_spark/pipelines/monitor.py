@@ -1,6 +1,6 @@
 """The monitor stage: freshness, volume, zero-row runs, date gaps and reconciliation.
 
-Every check yields rows (scout_spark.monitors) appended to `platinum/run_monitors`; the
+Every check yields rows (scout_spark.health_checks) appended to `platinum/run_monitors`; the
 stage's ledger rows carry the summary (checks, alerts, skipped, `alert.<monitor>.<subject>`)
 on the `monitor.checks` part and, when the stage succeeds, on the `monitor` row too. With
 --fail-on-alert and any alert, the `monitor.checks` row is recorded (succeeded: the checks
@@ -19,19 +19,19 @@ from pyspark.sql import types as T
 from scout_spark.console import say
 from scout_spark.context import RunContext, RunIdentity
 from scout_spark.errors import ScoutError, error_line
-from scout_spark.lake.tables import RUN_MONITORS, delta_target
-from scout_spark.lake.writes import append
-from scout_spark.monitors.date_gaps import check_date_gaps
-from scout_spark.monitors.freshness import check_freshness
-from scout_spark.monitors.reconciliation import compare_daily_totals, not_checked, skipped
-from scout_spark.monitors.results import (
+from scout_spark.health_checks.date_gaps import check_date_gaps
+from scout_spark.health_checks.freshness import check_freshness
+from scout_spark.health_checks.reconciliation import compare_daily_totals, not_checked, skipped
+from scout_spark.health_checks.results import (
     MonitorResult,
     alert_message,
     alerts_of,
     summary_metrics,
 )
-from scout_spark.monitors.volume import check_volumes
-from scout_spark.monitors.zero_rows import check_zero_rows
+from scout_spark.health_checks.volume import check_volumes
+from scout_spark.health_checks.zero_rows import check_zero_rows
+from scout_spark.lake.tables import RUN_MONITORS, delta_target
+from scout_spark.lake.writes import append
 from scout_spark.pipelines import monitor_inputs as inputs
 from scout_spark.publish.connection import safe_message
 from scout_spark.records import ledger

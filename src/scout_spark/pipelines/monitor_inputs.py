@@ -1,7 +1,7 @@
 """What the monitor stage reads: ledger figures, bronze file state, daily totals, Postgres.
 
 Every read returns small, driver-side values (a row per run, file or sales date) for the
-pure checks in scout_spark.monitors.
+pure checks in scout_spark.health_checks.
 """
 
 from collections import defaultdict
@@ -16,15 +16,15 @@ from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.config.model import PostgresConfig
+from scout_spark.health_checks.reconciliation import DailyTotal, select_daily_totals
+from scout_spark.health_checks.volume import IngestRun
+from scout_spark.health_checks.zero_rows import FINAL_STATUSES, PER_DATASET, StageRun
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.tables import read_pinned, table_path
 from scout_spark.lake.writes import read_version, table_version
-from scout_spark.layers.gold_changes import filter_sales_dates
-from scout_spark.layers.gold_schemas import GOLD_TRANSACTIONS_SCHEMA
-from scout_spark.layers.gold_transactions import local_date, with_sales_calendar
-from scout_spark.monitors.reconciliation import DailyTotal, select_daily_totals
-from scout_spark.monitors.volume import IngestRun
-from scout_spark.monitors.zero_rows import FINAL_STATUSES, PER_DATASET, StageRun
+from scout_spark.layers.gold.changes import filter_sales_dates
+from scout_spark.layers.gold.schemas import GOLD_TRANSACTIONS_SCHEMA
+from scout_spark.layers.gold.transactions import local_date, with_sales_calendar
 from scout_spark.publish import finalize
 from scout_spark.publish.connection import connect
 from scout_spark.publish.tables import by_lake_name, select_publish_rows

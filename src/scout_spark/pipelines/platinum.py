@@ -25,8 +25,8 @@ from scout_spark.lake.writes import (
     replace_dates,
     rows_written,
 )
-from scout_spark.layers.platinum_customer_features import build_customer_features
-from scout_spark.layers.platinum_monitors import BASELINE_DAYS, build_monitors
+from scout_spark.layers.platinum.customer_features import build_customer_features
+from scout_spark.layers.platinum.store_anomalies import BASELINE_DAYS, build_store_anomalies
 from scout_spark.pipelines.build_options import BuildOptions
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
@@ -80,10 +80,10 @@ def _write_monitors(
     """Recompute the monitors of the given dates (all when None); (versions, rows read)."""
     sales_df = read_version(ctx.spark, table_path(ctx.config, DAILY_STORE_SALES), version)
     if monitor_dates is None:
-        return overwrite(ctx.spark, target, build_monitors(sales_df)), sales_df.count()
+        return overwrite(ctx.spark, target, build_store_anomalies(sales_df)), sales_df.count()
     with_baselines = shift_dates(monitor_dates, -BASELINE_DAYS, 0)
     sales_df = sales_df.filter(F.col("sales_date").isin(with_baselines))
-    monitors_df = build_monitors(sales_df).filter(F.col("monitor_date").isin(monitor_dates))
+    monitors_df = build_store_anomalies(sales_df).filter(F.col("monitor_date").isin(monitor_dates))
     return replace_dates(ctx.spark, target, monitors_df, monitor_dates), sales_df.count()
 
 

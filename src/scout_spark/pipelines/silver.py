@@ -15,9 +15,9 @@ from pyspark.sql import DataFrame, Row
 from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
-from scout_spark.layers.silver_dedup import BATCH_KEYS
-from scout_spark.layers.silver_rules import build_rule_counts
-from scout_spark.pipelines.silver_batches import Batch, check_batches, plan_batches
+from scout_spark.layers.silver.dedup import BATCH_KEYS
+from scout_spark.layers.silver.rules import build_rule_counts
+from scout_spark.pipelines.silver_batches import RowBatch, check_batches, plan_batches
 from scout_spark.pipelines.silver_options import SilverOptions
 from scout_spark.pipelines.silver_writes import CONSUMER, DatasetWrite, write_dataset
 from scout_spark.quality import QualityRules, load_quality_rules
@@ -49,7 +49,7 @@ def _stop_on_fail(rules: QualityRules, counts: dict[str, Row]) -> None:
         raise ScoutError(f"silver: fail rule broken, nothing written: {'; '.join(broken)}")
 
 
-def _part(write: DatasetWrite, counts: Row, batch: Batch) -> StageResult:
+def _part(write: DatasetWrite, counts: Row, batch: RowBatch) -> StageResult:
     read, clean = int(counts["rows_checked"]), int(counts["rows_clean"])
     failures = {
         f"rule.{k.removeprefix('failures_')}": str(v)

@@ -12,9 +12,9 @@ from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version, table_version
-from scout_spark.layers.silver_checks import build_items_after_batch, build_rule_input
-from scout_spark.layers.silver_dedup import build_latest_passing
-from scout_spark.layers.silver_rules import select_bronze_from_quarantine, with_rule_results
+from scout_spark.layers.silver.checks import build_items_after_batch, build_rule_input
+from scout_spark.layers.silver.dedup import build_latest_passing
+from scout_spark.layers.silver.rules import select_bronze_from_quarantine, with_rule_results
 from scout_spark.pipelines.silver_writes import CONSUMER, WRITE_ORDER, read_current
 from scout_spark.quality import QualityRules, validate_rule_sql
 from scout_spark.records.checkpoints import read_checkpoints
@@ -22,7 +22,7 @@ from scout_spark.runtime.jvm import persist
 
 
 @dataclass(frozen=True)
-class Batch:
+class RowBatch:
     """The rows one run checks for one dataset, and the bronze version they reach."""
 
     dataset: str
@@ -37,7 +37,7 @@ def _in_dates(df: DataFrame, start: date | None, end: date | None) -> DataFrame:
     return df if end is None else df.filter(F.col("_ingest_date") <= F.lit(end))
 
 
-def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> Batch | None:
+def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> RowBatch | None:
     spark, path = ctx.spark, table_path(ctx.config, f"bronze/{dataset}")
     latest = input_version(spark, ctx.as_of, f"bronze/{dataset}", path)
     if latest is None:
@@ -49,9 +49,9 @@ def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) ->
         bronze_df = _in_dates(read_version(spark, path, done), options.from_date, options.to_date)
         if bronze_df.isEmpty():
             return None
-        return Batch(dataset, bronze_df, done, f"bronze v{done}, _ingest_date in range")
+        return RowBatch(dataset, bronze_df, done, f"bronze v{done}, _ingest_date in range")
     if mode == "full_refresh" or done is None:
-        return Batch(dataset, read_version(spark, path, latest), latest, f"bronze v0..v{latest}")
+        return RowBatch(dataset, read_version(spark, path, latest), latest, f"bronze v0..v{latest}")
     if done > latest:
         raise ScoutError(
             f"silver: bronze/{dataset} is at version {latest} but silver consumed {done}; "
@@ -71,20 +71,20 @@ def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) ->
     inserts_df = changes_df.filter(F.col("_change_type") == "insert").drop(
         "_change_type", "_commit_version", "_commit_timestamp"
     )
-    return Batch(dataset, inserts_df, latest, f"bronze v{done + 1}..v{latest}")
+    return RowBatch(dataset, inserts_df, latest, f"bronze v{done + 1}..v{latest}")
 
 
-def _replay_batch(spark: SparkSession, path: str, dataset: str) -> Batch | None:
+def _replay_batch(spark: SparkSession, path: str, dataset: str) -> RowBatch | None:
     if table_version(spark, path) is None:
         return None
     waiting_df = read_version(spark, path).filter(F.col("replayed_at").isNull())
     if waiting_df.isEmpty():
         return None
     bronze_df = select_bronze_from_quarantine(waiting_df, dataset=dataset)
-    return Batch(dataset, bronze_df, None, f"{dataset}_quarantine (unreplayed)")
+    return RowBatch(dataset, bronze_df, None, f"{dataset}_quarantine (unreplayed)")
 
 
-def plan_batches(ctx: RunContext, mode: str) -> dict[str, Batch]:
+def plan_batches(ctx: RunContext, mode: str) -> dict[str, RowBatch]:
     """Per dataset, the rows this run checks (datasets with nothing new are left out)."""
     if mode == "replay":
         quarantines = {d: table_path(ctx.config, f"silver/{d}_quarantine") for d in WRITE_ORDER}
@@ -131,7 +131,7 @@ def _rule_input(
 
 
 def check_batches(
-    ctx: RunContext, rules: QualityRules, batches: dict[str, Batch]
+    ctx: RunContext, rules: QualityRules, batches: dict[str, RowBatch]
 ) -> dict[str, DataFrame]:
     """Per dataset (dimensions and items first), rows with rule results, persisted on disk."""
     checked: dict[str, DataFrame] = {}

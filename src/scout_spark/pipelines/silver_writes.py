@@ -20,7 +20,7 @@ from scout_spark.lake.writes import (
     read_version,
     table_version,
 )
-from scout_spark.layers.silver_dedup import (
+from scout_spark.layers.silver.dedup import (
     INGEST_ORDER,
     SILVER_SCHEMAS,
     VERSION_ORDER,
@@ -29,13 +29,13 @@ from scout_spark.layers.silver_dedup import (
     business_columns,
     newer_condition,
 )
-from scout_spark.layers.silver_rules import (
+from scout_spark.layers.silver.rules import (
     filter_passing,
     filter_quarantined,
     select_quarantine_rows,
     select_replay_marks,
 )
-from scout_spark.layers.silver_scd import (
+from scout_spark.layers.silver.scd import (
     SCD2_COLUMNS,
     build_customer_changes,
     build_customer_history,

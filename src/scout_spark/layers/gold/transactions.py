@@ -3,7 +3,7 @@
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from scout_spark.layers.gold_schemas import (
+from scout_spark.layers.gold.schemas import (
     GOLD_TRANSACTION_ITEMS_SCHEMA,
     GOLD_TRANSACTIONS_SCHEMA,
     select_schema,

@@ -3,7 +3,7 @@
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from scout_spark.layers.gold_schemas import CUSTOMER_FEATURES_SCHEMA, select_schema
+from scout_spark.layers.gold.schemas import CUSTOMER_FEATURES_SCHEMA, select_schema
 
 WINDOW_DAYS = 90
 UNKNOWN_CATEGORY = "unknown"

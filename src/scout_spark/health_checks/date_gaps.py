@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 from scout_spark.sources.discovery import date_of
 
 MONITOR = "date_gaps"

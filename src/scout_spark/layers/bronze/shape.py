@@ -1,4 +1,4 @@
-"""Bronze transforms: project to the bronze table's shape (lineage: layers/bronze_lineage)."""
+"""Bronze transforms: project to the bronze table's shape (lineage: layers/bronze/lineage.py)."""
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from scout_spark.layers.gold_transactions import local_date
+from scout_spark.layers.gold.transactions import local_date
 
 
 def _sales_date(timezone: str) -> Column:

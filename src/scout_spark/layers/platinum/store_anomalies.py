@@ -1,9 +1,9 @@
-"""Platinum monitors: each store-day figure against the same store's previous 28 days."""
+"""Store anomalies (platinum/monitors): each store-day figure against its previous 28 days."""
 
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from scout_spark.layers.gold_schemas import MONITORS_SCHEMA, select_schema
+from scout_spark.layers.gold.schemas import MONITORS_SCHEMA, select_schema
 
 MONITOR_METRICS = ("gross_sales", "transaction_count")
 BASELINE_DAYS = 28
@@ -68,7 +68,7 @@ def with_monitor_status(df: DataFrame) -> DataFrame:
     )
 
 
-def build_monitors(daily_store_sales_df: DataFrame) -> DataFrame:
+def build_store_anomalies(daily_store_sales_df: DataFrame) -> DataFrame:
     """gold/daily_store_sales (with 28 days of history before the dates wanted) -> monitors."""
     return (
         daily_store_sales_df.transform(with_metric_rows)

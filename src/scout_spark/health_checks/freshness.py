@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from datetime import datetime
 
-from scout_spark.monitors.results import ALERT, OK, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, MonitorResult
 
 MONITOR = "freshness"
 

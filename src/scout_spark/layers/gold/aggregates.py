@@ -3,7 +3,7 @@
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from scout_spark.layers.gold_schemas import (
+from scout_spark.layers.gold.schemas import (
     DAILY_CATEGORY_SALES_SCHEMA,
     DAILY_STORE_SALES_SCHEMA,
     HOURLY_SALES_SCHEMA,

@@ -10,7 +10,7 @@ changes no silver row (and no downstream restatement).
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from scout_spark.layers.silver_dedup import INGEST_ORDER, filter_latest_per_key
+from scout_spark.layers.silver.dedup import INGEST_ORDER, filter_latest_per_key
 from scout_spark.schemas import SCD2_KEYS, SILVER_CUSTOMERS_SCHEMA
 
 SCD2_COLUMNS = tuple(f.name for f in SILVER_CUSTOMERS_SCHEMA.fields)

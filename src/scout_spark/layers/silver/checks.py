@@ -11,7 +11,7 @@ from datetime import datetime
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from scout_spark.layers.silver_cast import select_typed_rows, with_bronze_columns
+from scout_spark.layers.silver.cast import select_typed_rows, with_bronze_columns
 
 ITEM_KEYS = ("transaction_id", "line_number")
 

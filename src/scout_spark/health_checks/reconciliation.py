@@ -12,7 +12,7 @@ from decimal import Decimal
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 
 MONITOR = "reconciliation"
 _LISTED_DATES = 5

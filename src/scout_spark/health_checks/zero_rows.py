@@ -15,7 +15,7 @@ failure row reports it.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 
 MONITOR = "zero_rows"
 PER_DATASET = ("bronze", "silver")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scout_spark.config.model import VolumeConfig
-from scout_spark.monitors.results import ALERT, OK, SKIPPED, MonitorResult
+from scout_spark.health_checks.results import ALERT, OK, SKIPPED, MonitorResult
 
 MONITOR = "volume"
 

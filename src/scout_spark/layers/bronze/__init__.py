@@ -1,0 +1,1 @@
+"""Bronze: the table's shape and each row's lineage."""

@@ -1,0 +1,1 @@
+"""Gold: business-ready transactions, items and daily aggregates."""

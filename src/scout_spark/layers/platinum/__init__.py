@@ -1,0 +1,1 @@
+"""Platinum: store anomalies against their own history, customer features."""

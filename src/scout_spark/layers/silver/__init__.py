@@ -1,0 +1,1 @@
+"""Silver: cast, check, deduplicate, keep customer history."""
