@@ -3,7 +3,7 @@ psql \\copy and DuckDB/PySpark peers, side by side (markdown on stdout, JSON to 
 
 import sys
 
-from scout_spark.bench.benchmark import main
+from scout_lab.bench.benchmark import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,7 @@
 
 import sys
 
-from scout_spark.bench.publish_throughput import main
+from scout_lab.bench.publish_throughput import main
 
 if __name__ == "__main__":
     sys.exit(main())

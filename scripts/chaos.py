@@ -4,7 +4,7 @@ data/chaos/). See README, "Chaos run"."""
 
 import sys
 
-from scout_spark.bench.chaos import main
+from scout_lab.bench.chaos import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,4 +15,4 @@ if [[ ! -x .venv/bin/python ]]; then
     echo "error: ${root}/.venv is missing: run scripts/setup.sh" >&2
     exit 1
 fi
-exec .venv/bin/python -m scout_spark.services "$@"
+exec .venv/bin/python -m scout_lab.services "$@"

@@ -27,11 +27,12 @@ PYTHON=${PYTHON:-python3}
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || { say "Python >= 3.11 is required (found $("$PYTHON" --version 2>&1))"; exit 1; }
 [ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
-stamp=".venv/.deps-$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.deps-$(cat pyproject.toml lab/pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   say "installing Python packages into .venv (first time: several minutes)"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[local,test]'  # local: pyspark and delta-spark
+  # local: pyspark and delta-spark; lab/: the generator, benchmarks, local services
+  .venv/bin/pip install -q -e '.[local,test]' -e ./lab
   rm -f .venv/.deps-* && touch "$stamp"
 fi
 

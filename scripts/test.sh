@@ -6,5 +6,5 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/services.sh start
-.venv/bin/ruff check src tests jobs scripts
+.venv/bin/ruff check src lab tests jobs scripts
 exec .venv/bin/pytest "$@"

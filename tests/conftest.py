@@ -14,11 +14,11 @@ import pytest
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
+from scout_lab.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
+from scout_lab.services import load_services_env, start_all
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.results import StageResult
-from scout_spark.services import load_services_env, start_all
 from scout_spark.session import build_spark_session
 
 TEST_SPARK_SETTINGS = (

@@ -13,9 +13,9 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
-from scout_spark.sample.cli import main as generate
 
 ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ("_ingested_at", "_ingest_date", "_run_id")

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 import pytest
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.chaos_prepare import (
+from scout_lab.bench.chaos_prepare import (
     STAGES,
     LandingSize,
     Prepared,
     drop_prepared,
     prepare,
 )
-from scout_spark.bench.chaos_state import drop_world
-from scout_spark.bench.chaos_trial import finish, kill, kill_moment, reference
+from scout_lab.bench.chaos_state import drop_world
+from scout_lab.bench.chaos_trial import finish, kill, kill_moment, reference
 from scout_spark.config import Config
 
 pytestmark = pytest.mark.e2e

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
+from scout_lab.services import connect
+from scout_lab.services.state import free_port
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.runtime.jvm import NO_DELTA
-from scout_spark.services import connect
-from scout_spark.services.state import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

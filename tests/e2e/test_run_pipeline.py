@@ -15,9 +15,9 @@ from psycopg import sql
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.config import Config
 from scout_spark.publish.connection import psycopg_kwargs
-from scout_spark.sample.cli import main as generate
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

@@ -17,8 +17,8 @@ from typing import Any
 import pyarrow.parquet as pq
 from gold_reference import MANILA, SilverRows
 
+from scout_lab.sample.cli import main as generate_sample
 from scout_spark.config import Config
-from scout_spark.sample.cli import main as generate_sample
 
 PAYMENT_METHODS = ("cash", "gcash", "maya", "card")
 Record = dict[str, Any]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.benchmark import SMOKE, run_benchmark
-from scout_spark.bench.pipeline_runs import STAGES
-from scout_spark.bench.render import render
+from scout_lab.bench.benchmark import SMOKE, run_benchmark
+from scout_lab.bench.pipeline_runs import STAGES
+from scout_lab.bench.render import render
 from scout_spark.config import Config
 from scout_spark.publish.connection import connect
 

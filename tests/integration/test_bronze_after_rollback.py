@@ -9,11 +9,11 @@ from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError
 from scout_spark.lake.commit_tag import TAG_PREFIX
-from scout_spark.sample.cli import main as generate
 
 BRONZE, STATE = ("bronze", "transactions"), ("bronze", "_state", "transactions_files")
 

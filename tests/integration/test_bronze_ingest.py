@@ -9,10 +9,10 @@ import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.config import Config
 from scout_spark.lake.lock import TableLock, TableLockedError
 from scout_spark.lake.writes import table_version
-from scout_spark.sample.cli import main as generate
 from scout_spark.schemas import SCHEMAS
 
 SMALL = ["--days", "2", "--transactions-per-day", "25", "--stores", "4", "--customers", "20"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scout_spark.bench.chaos_compare import s3_delta_tables
+from scout_lab.bench.chaos_compare import s3_delta_tables
 
 pytestmark = pytest.mark.s3
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.lake.lock import TableLockedError
 from scout_spark.lake.lock_store import lock_store_for
 from scout_spark.lake.tables import CHECKPOINTS, table_path
 from scout_spark.lake.writes import table_version
-from scout_spark.sample.cli import main as generate
 
 SILVER_TABLES = ("transactions", "items", "customers", "stores")
 

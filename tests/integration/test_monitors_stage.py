@@ -20,6 +20,7 @@ from publish_lake import fresh_schema, pg
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.cli import main as generate
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.runner import invocation
 from scout_spark.cli.runner import run_stage as run_with_ledger
@@ -30,7 +31,6 @@ from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.records import ledger
 from scout_spark.records.ledger import latest_ledger, read_ledger
 from scout_spark.results import StageResult
-from scout_spark.sample.cli import main as generate
 from scout_spark.stages import STAGES
 
 pytestmark = pytest.mark.postgres

@@ -14,8 +14,8 @@ from publish_lake import dashboard_state
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.bench.chaos_prepare import RUN1, RUN2, Prepared
-from scout_spark.bench.chaos_state import copy_world, drop_world
+from scout_lab.bench.chaos_prepare import RUN1, RUN2, Prepared
+from scout_lab.bench.chaos_state import copy_world, drop_world
 from scout_spark.cli.pipeline import PIPELINE_ORDER, parser, pipeline_calls, run_stages
 from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.rollback import roll_back

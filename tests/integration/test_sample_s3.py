@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from deltalake import DeltaTable
 
-from scout_spark.sample import FAULTS, SampleConfig, generate
-from scout_spark.sample.config import parse_formats
+from scout_lab.sample import FAULTS, SampleConfig, generate
+from scout_lab.sample.config import parse_formats
 
 pytestmark = pytest.mark.s3
 

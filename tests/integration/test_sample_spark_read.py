@@ -11,8 +11,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from scout_spark.sample import FAULTS, SampleConfig, generate
-from scout_spark.sample.config import parse_formats
+from scout_lab.sample import FAULTS, SampleConfig, generate
+from scout_lab.sample.config import parse_formats
 from scout_spark.schemas import SCHEMAS
 
 SMALL = {"seed": 5, "days": 1, "transactions_per_day": 60, "stores": 6, "customers": 40}

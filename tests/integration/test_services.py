@@ -19,8 +19,8 @@ import pytest
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
+from scout_lab.services import pgcluster, s3, state
 from scout_spark import services
-from scout_spark.services import pgcluster, s3, state
 
 pytestmark = [pytest.mark.s3, pytest.mark.postgres]
 
@@ -29,8 +29,8 @@ MIB = 1024 * 1024
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m scout_spark.services ...` with this process's environment."""
-    cmd = [sys.executable, "-m", "scout_spark.services", *args]
+    """Run `python -m scout_lab.services ...` with this process's environment."""
+    cmd = [sys.executable, "-m", "scout_lab.services", *args]
     return subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
 
 

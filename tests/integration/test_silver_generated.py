@@ -19,11 +19,11 @@ from gold_reference import MANILA
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from scout_lab.sample.config import ITEM_RULE_FAULTS, TRANSACTION_RULE_FAULTS
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
 from scout_spark.lake.writes import table_version
 from scout_spark.results import StageResult
-from scout_spark.sample.config import ITEM_RULE_FAULTS, TRANSACTION_RULE_FAULTS
 
 OPTIONS = ("--days", "3", "--transactions-per-day", "80", "--stores", "6", "--customers", "60",
            "--seed", "5", "--faults", "all", "--fault-count", "3", "--layout", "hive",

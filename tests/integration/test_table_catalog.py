@@ -2,7 +2,7 @@
 
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.chaos_prepare import Prepared
+from scout_lab.bench.chaos_prepare import Prepared
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.tables import TABLES
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from pyspark.sql import SparkSession
 
-from scout_spark.bench.peers import compare_table
+from scout_lab.bench.peers import compare_table
 
 SCHEMA = "sales_date string, store_id string, gross_sales decimal(14,2), share double"
 GOLD = [("d1", "S1", Decimal("10.00"), 0.5), ("d1", "S2", Decimal("20.00"), 0.25)]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scout_spark.bench.event_log import application_log, profile, read_event_log, short_site
+from scout_lab.bench.event_log import application_log, profile, read_event_log, short_site
 
 
 def _job(job_id: int, submitted: int, completed: int, site: str, described: bool = False) -> list:

@@ -6,10 +6,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from scout_spark.bench import benchmark
-from scout_spark.bench.pipeline_runs import _land_new_day
-from scout_spark.bench.render import render
-from scout_spark.bench.workspace import START, generate_days, workspace
+from scout_lab.bench import benchmark
+from scout_lab.bench.pipeline_runs import _land_new_day
+from scout_lab.bench.render import render
+from scout_lab.bench.workspace import START, generate_days, workspace
 from scout_spark.config import Config
 
 MACHINE = {

@@ -1,7 +1,7 @@
 """The publish benchmark reports the classic path and the Connect path side by side."""
 
-from scout_spark.bench.publish_throughput import CONNECT_ON_CLASSIC, main, summary
-from scout_spark.bench.render import render
+from scout_lab.bench.publish_throughput import CONNECT_ON_CLASSIC, main, summary
+from scout_lab.bench.render import render
 
 ROUNDS = [
     {"rows": 1000, "publish_s": 4.0, "load_s": 2.0, "commit_s": 0.5, "psql_s": 3.0,

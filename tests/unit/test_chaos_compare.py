@@ -4,7 +4,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from scout_spark.bench.chaos_compare import compare, delta_tables, diff, multiset
+from scout_lab.bench.chaos_compare import compare, delta_tables, diff, multiset
 
 COLUMNS = ["transaction_id", "total_amount", "_run_id", "_ingested_at"]
 

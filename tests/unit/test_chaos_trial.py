@@ -4,8 +4,8 @@ import os
 import time
 from pathlib import Path
 
-from scout_spark.bench.chaos_state import world
-from scout_spark.bench.chaos_trial import job_command, kill_moment, submit
+from scout_lab.bench.chaos_state import world
+from scout_lab.bench.chaos_trial import job_command, kill_moment, submit
 from scout_spark.config import load_config
 
 

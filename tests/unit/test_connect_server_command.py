@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
+from scout_lab.services.connect import server_command
 from scout_spark.jars import resolved_jars
-from scout_spark.services.connect import server_command
 
 
 def test_the_server_has_the_jars_on_its_class_path_not_copied_by_jars() -> None:

@@ -1,13 +1,12 @@
-"""The packages form layers: no import cycle between them, and the library never imports
-the command line layer (cli/ sits on top of everything)."""
+"""The packages form layers: no import cycle between them, the library never imports the
+command line layer (cli/ sits on top of everything), and the product never the lab."""
 
 import ast
 from collections import defaultdict
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "scout_spark"
-# Dev tools that drive whole jobs in process, as their commands do (not library code).
-DRIVERS = ("cli", "bench")
+DRIVERS = ("cli",)  # the command line drives the library
 
 
 def _imports(path: Path) -> set[str]:
@@ -38,10 +37,20 @@ def test_no_library_module_imports_cli() -> None:
     assert offenders == []
 
 
+def test_the_product_never_imports_the_lab() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for name in sorted(_imports(path))
+        if name.split(".")[0] == "scout_lab"
+    ]
+    assert offenders == []
+
+
 def test_the_guard_reads_the_library() -> None:
     files = {str(p.relative_to(PACKAGE)) for p in _library_files()}
     assert {"stages.py", "pipelines/bronze.py", "context.py"} <= files
-    assert not any(f.startswith(("cli/", "bench/")) for f in files)
+    assert not any(f.startswith("cli/") for f in files)
     assert "scout_spark.context" in _imports(PACKAGE / "pipelines" / "bronze.py")
 
 

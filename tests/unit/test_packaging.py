@@ -1,4 +1,5 @@
-"""The wheel leaves a platform's Spark and Delta alone; local runs get them from an extra."""
+"""The wheel holds the product only and leaves a platform's Spark and Delta alone; local
+runs get them from an extra, and the lab's tools from a package of their own."""
 
 import importlib
 import re
@@ -6,7 +7,9 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+PROJECT = PYPROJECT["project"]
+LAB = tomllib.loads((REPO / "lab" / "pyproject.toml").read_text(encoding="utf-8"))
 PLATFORM_OWNED = ("pyspark", "delta-spark", "databricks-connect")
 
 
@@ -27,10 +30,21 @@ def test_local_extra_pins_spark_and_delta_and_setup_installs_it() -> None:
     setup = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
 
     assert local == {"pyspark": "pyspark==4.2.0", "delta-spark": "delta-spark==4.4.0"}
-    assert "pip install -q -e '.[local,test]'" in setup
+    assert "pip install -q -e '.[local,test]' -e ./lab" in setup
+
+
+def test_the_product_wheel_holds_scout_spark_only_and_the_lab_is_its_own_package() -> None:
+    found = PYPROJECT["tool"]["setuptools"]["packages"]["find"]
+    assert found == {"where": ["src"], "include": ["scout_spark*"]}
+    packages = {p.name for p in (REPO / "src").iterdir() if (p / "__init__.py").is_file()}
+    assert packages == {"scout_spark"}
+    dev_tools = {"bench", "sample", "services"}
+    assert not dev_tools & {p.name for p in (REPO / "src" / "scout_spark").iterdir()}
+    assert dev_tools <= {p.name for p in (REPO / "lab" / "src" / "scout_lab").iterdir()}
+    assert "scout-lakehouse" in LAB["project"]["dependencies"]
 
 
 def test_every_console_script_resolves() -> None:
-    for script, target in PROJECT["scripts"].items():
+    for script, target in {**PROJECT["scripts"], **LAB["project"]["scripts"]}.items():
         module, _, attr = target.partition(":")
         assert callable(getattr(importlib.import_module(module), attr)), script

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scout_spark.sample import FAULTS, SampleConfig
-from scout_spark.sample.cli import main
-from scout_spark.sample.config import parse_faults, parse_formats
+from scout_lab.sample import FAULTS, SampleConfig
+from scout_lab.sample.cli import main
+from scout_lab.sample.config import parse_faults, parse_formats
 
 
 @pytest.mark.parametrize(

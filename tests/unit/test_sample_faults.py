@@ -11,8 +11,8 @@ import pytest
 from sample_reader import FileData, as_ts, item_rules, load, tx_rules
 from sample_signatures import signatures
 
-from scout_spark.sample import FAULTS, SampleConfig, generate
-from scout_spark.sample.config import ITEM_RULE_FAULTS, TRANSACTION_RULE_FAULTS, parse_formats
+from scout_lab.sample import FAULTS, SampleConfig, generate
+from scout_lab.sample.config import ITEM_RULE_FAULTS, TRANSACTION_RULE_FAULTS, parse_formats
 
 BASE = {"seed": 7, "days": 4, "transactions_per_day": 60, "stores": 10, "customers": 100}
 # Options under which a fault can show (its format or layout); the rest run on CSV folders.

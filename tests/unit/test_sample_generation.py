@@ -12,8 +12,8 @@ import pytest
 from deltalake import DeltaTable
 from sample_reader import list_data_files, load
 
-from scout_spark.sample import FAULTS, SampleConfig, generate
-from scout_spark.sample.config import parse_formats
+from scout_lab.sample import FAULTS, SampleConfig, generate
+from scout_lab.sample.config import parse_formats
 
 SMALL = {"seed": 11, "days": 3, "transactions_per_day": 50, "stores": 8, "customers": 60}
 

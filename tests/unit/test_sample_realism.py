@@ -11,8 +11,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from scout_spark.sample import SampleConfig, generate
-from scout_spark.sample.geo import CITIES
+from scout_lab.sample import SampleConfig, generate
+from scout_lab.sample.geo import CITIES
 
 DAYS, PER_DAY = 31, 1500
 MANILA = dt.timezone(dt.timedelta(hours=8))
