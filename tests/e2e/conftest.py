@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from scout_lab import services
 from scout_lab.sample.cli import main as generate
-from scout_spark import services
 
 # Small and fault-free: every stage has rows, the runs stay within the suite's time.
 LANDING_ARGS = ("--days", "2", "--transactions-per-day", "40", "--stores", "5",

@@ -19,8 +19,8 @@ import pytest
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
+from scout_lab import services
 from scout_lab.services import pgcluster, s3, state
-from scout_spark import services
 
 pytestmark = [pytest.mark.s3, pytest.mark.postgres]
 
