@@ -11,13 +11,11 @@ gold and the next run restates the dead run's dates too, whatever its mode.
 
 from datetime import date
 
-from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.context import RunContext
-from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
@@ -49,6 +47,7 @@ from scout_spark.layers.gold.transactions import (
     filter_items_without_transaction,
 )
 from scout_spark.pipelines.build_options import BuildOptions
+from scout_spark.pipelines.planner import Plan, plan_rebuild
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.crash import crash_point
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
@@ -74,25 +73,10 @@ def read_changed_rows(
     )
 
 
-def _plan(
-    ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
-) -> tuple[str, list[date] | None, str]:
-    """(mode, dates to restate or None for all, why)."""
+def _plan(ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]) -> Plan:
     spark, config = ctx.spark, ctx.config
-    requested = ctx.options.dates
-    if requested is not None:
-        return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
-    if ctx.options.full_refresh:
-        return "full_refresh", None, "requested"
-    if not all(is_delta_table(spark, t.path) for t in gold_targets(config).values()):
-        return "full_refresh", None, "first build"
-    if "silver/transactions" not in done:
-        return "full_refresh", None, "no checkpoint yet"
-    if any(versions.get(name) is None or versions[name] < v for name, v in done.items()):
-        return "full_refresh", None, "silver was rebuilt"
-    if all(done.get(name) == version for name, version in versions.items()):
-        return "incremental", [], "no silver changes"
-    try:
+
+    def changed_dates() -> list[date]:
         frames = {
             name: read_changed_rows(spark, config, name, done.get(name), versions[name])
             for name in SILVER_TABLES
@@ -107,11 +91,16 @@ def _plan(
             customer_changes_df=frames["silver/customers"],
             timezone=config.timezone,
         )
-        dates = sorted(row["sales_date"] for row in dates_df.collect())
-    except AnalysisException as exc:
-        reason = error_line(exc)
-        return "full_refresh", None, f"change feed unreadable ({reason})"
-    return "incremental", dates, "silver changes"
+        return sorted(row["sales_date"] for row in dates_df.collect())
+
+    return plan_rebuild(
+        ctx.options,
+        built=all(is_delta_table(spark, t.path) for t in gold_targets(config).values()),
+        key_input="silver/transactions",
+        versions=versions,
+        done=done,
+        changed_dates=changed_dates,
+    )
 
 
 def _restate(
@@ -188,7 +177,8 @@ def run_gold(ctx: RunContext[BuildOptions]) -> StageResult:
         if versions["silver/transactions"] is None:
             return StageResult(status="skipped", summary="silver/transactions does not exist yet")
         done = read_checkpoints(spark, config, "gold")
-        mode, dates, why = _plan(ctx, versions, done)
+        plan = _plan(ctx, versions, done)
+        mode, dates, why = plan.mode, plan.dates, plan.why
         left = unfinished(spark, config, WRITER)
         if left is not None:  # a killed run's half-rebuilt dates are rebuilt now
             dates = with_unfinished(dates, left)

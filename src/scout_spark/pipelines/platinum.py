@@ -8,11 +8,9 @@ gold items or silver customers moved on. Checkpoints: consumer `platinum`.
 
 from datetime import date, timedelta
 
-from pyspark.errors import AnalysisException
 from pyspark.sql import functions as F
 
 from scout_spark.context import RunContext
-from scout_spark.errors import error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
 from scout_spark.lake.lock import TableLock
@@ -28,6 +26,7 @@ from scout_spark.lake.writes import (
 from scout_spark.layers.platinum.customer_features import build_customer_features
 from scout_spark.layers.platinum.store_anomalies import BASELINE_DAYS, build_store_anomalies
 from scout_spark.pipelines.build_options import BuildOptions
+from scout_spark.pipelines.planner import Plan, plan_rebuild
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.results import StageResult, TableVersions
@@ -45,33 +44,25 @@ def shift_dates(dates: set[date] | list[date], first: int, last: int) -> list[da
     return sorted({d + timedelta(days=n) for d in dates for n in range(first, last + 1)})
 
 
-def _plan_monitors(
-    ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
-) -> tuple[str, list[date] | None, str]:
-    """(mode, monitor dates to recompute or None for all, why)."""
-    requested = ctx.options.dates
-    if requested is not None:
-        return "date_range", requested, f"{requested[0]}..{requested[-1]} requested"
-    if ctx.options.full_refresh:
-        return "full_refresh", None, "requested"
-    monitors_path = table_path(ctx.config, "platinum/monitors")
+def _plan_monitors(ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]) -> Plan:
+    """Monitor dates to recompute: a changed day is its own monitor date and in the
+    baseline of the 28 days after it."""
     after, until = done.get(DAILY_STORE_SALES), versions[DAILY_STORE_SALES]
-    if not is_delta_table(ctx.spark, monitors_path) or after is None:
-        return "full_refresh", None, "first build"
-    if until is None or until < after:
-        return "full_refresh", None, f"{DAILY_STORE_SALES} was rebuilt"
-    if until == after:
-        return "incremental", [], f"{DAILY_STORE_SALES} unchanged"
-    try:
-        changes_df = read_changes(
-            ctx.spark, table_path(ctx.config, DAILY_STORE_SALES), after, until
-        ).select("sales_date")
+
+    def changed_dates() -> list[date]:
+        path = table_path(ctx.config, DAILY_STORE_SALES)
+        changes_df = read_changes(ctx.spark, path, after, until).select("sales_date")  # type: ignore[arg-type]
         changed = {row["sales_date"] for row in changes_df.distinct().collect()}
-    except AnalysisException as exc:
-        reason = error_line(exc)
-        return "full_refresh", None, f"change feed unreadable ({reason})"
-    # A changed day is its own monitor date and in the baseline of the 28 days after it.
-    return "incremental", shift_dates(changed, 0, BASELINE_DAYS), f"{len(changed)} changed dates"
+        return shift_dates(changed, 0, BASELINE_DAYS)
+
+    return plan_rebuild(
+        ctx.options,
+        built=is_delta_table(ctx.spark, table_path(ctx.config, "platinum/monitors")),
+        key_input=DAILY_STORE_SALES,
+        versions={DAILY_STORE_SALES: until},
+        done={} if after is None else {DAILY_STORE_SALES: after},
+        changed_dates=changed_dates,
+    )
 
 
 def _write_monitors(
@@ -119,7 +110,8 @@ def run_platinum(ctx: RunContext[BuildOptions]) -> StageResult:
         if any(versions[name] is None for name in GOLD_SOURCES):
             return StageResult(status="skipped", summary="gold does not exist yet")
         done = read_checkpoints(spark, config, "platinum")
-        mode, monitor_dates, why = _plan_monitors(ctx, versions, done)
+        plan = _plan_monitors(ctx, versions, done)
+        mode, monitor_dates, why = plan.mode, plan.dates, plan.why
         features_due = mode == "full_refresh" or (
             mode == "incremental"
             and (
