@@ -15,7 +15,8 @@ from scout_spark.lake.as_of import AsOf
 from scout_spark.ops.doctor import run_doctor
 from scout_spark.ops.maintain import MaintainOptions, run_maintain
 from scout_spark.ops.rollback import RollbackOptions, run_rollback
-from scout_spark.pipelines.bronze import BronzeOptions, run_bronze
+from scout_spark.pipelines.bronze import run_bronze
+from scout_spark.pipelines.bronze_options import BronzeOptions
 from scout_spark.pipelines.build_options import BuildOptions
 from scout_spark.pipelines.gold import run_gold
 from scout_spark.pipelines.monitor import MonitorOptions, run_monitor

@@ -2,7 +2,8 @@
 
 import pytest
 
-from scout_spark.sources.readers import header_problem, unique_names
+from scout_spark.sources.readers import header_problem
+from scout_spark.sources.text_columns import unique_names
 
 COLUMNS = ("transaction_id", "store_id", "total_amount")
 

@@ -7,17 +7,17 @@ sources/file_state.py), record outcomes.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from scout_spark.console import say
 from scout_spark.context import RunContext
-from scout_spark.errors import ConfigError, ScoutError
+from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.tables import delta_target, table_path
 from scout_spark.lake.writes import append, table_version
 from scout_spark.layers.bronze.lineage import file_pieces, with_lineage
 from scout_spark.layers.bronze.shape import select_bronze
 from scout_spark.parallel import for_each
+from scout_spark.pipelines.bronze_options import BronzeOptions
 from scout_spark.records.crash import crash_point
 from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.error_text import describe_error, redact
@@ -28,31 +28,6 @@ from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discov
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
 from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
 from scout_spark.sources.readers import read_files
-
-
-@dataclass(frozen=True)
-class BronzeOptions:
-    """--dataset (one, or all) and the archive backfill range (both dates or neither)."""
-
-    dataset: str = "all"
-    backfill_from: date | None = None
-    backfill_to: date | None = None
-
-    def __post_init__(self) -> None:
-        if self.dataset not in (*DATASETS, "all"):
-            known = ", ".join((*DATASETS, "all"))
-            raise ConfigError(f"bronze: dataset {self.dataset!r} is not one of {known}")
-        start, end = self.backfill_from, self.backfill_to
-        if (start is None) != (end is None):
-            raise ConfigError("--backfill-from and --backfill-to go together")
-        if start is not None and end is not None and start > end:
-            raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
-
-    @property
-    def backfill(self) -> tuple[date, date] | None:
-        """The archive dates to read, when asked."""
-        start, end = self.backfill_from, self.backfill_to
-        return (start, end) if start is not None and end is not None else None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from scout_spark.lake.tables import RUN_MONITORS, delta_target
 from scout_spark.lake.writes import append
 from scout_spark.pipelines import monitor_inputs as inputs
 from scout_spark.publish.connection import safe_message
+from scout_spark.publish.published import read_published
 from scout_spark.records import ledger
 from scout_spark.results import StageResult, TableVersions
 from scout_spark.runtime.jvm import unpersist
@@ -82,7 +83,7 @@ def _gold_vs_silver(ctx: RunContext) -> MonitorResult:
 def _postgres_vs_gold(ctx: RunContext) -> MonitorResult:
     subject, pg = "postgres_vs_gold", ctx.config.postgres
     try:
-        published = inputs.read_published(pg)
+        published = read_published(pg)
     except ScoutError as exc:  # unreachable, or no password: the dashboard is unverified
         return not_checked(subject, str(exc))
     except psycopg.Error as exc:

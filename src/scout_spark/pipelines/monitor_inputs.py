@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import reduce
 
-from psycopg import IsolationLevel, sql
 from pyspark.sql import DataFrame, Row, SparkSession, Window
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
-from scout_spark.config.model import PostgresConfig
 from scout_spark.health_checks.reconciliation import DailyTotal, select_daily_totals
 from scout_spark.health_checks.volume import IngestRun
 from scout_spark.health_checks.zero_rows import FINAL_STATUSES, PER_DATASET, StageRun
@@ -25,8 +23,7 @@ from scout_spark.lake.writes import read_version, table_version
 from scout_spark.layers.gold.changes import filter_sales_dates
 from scout_spark.layers.gold.schemas import GOLD_TRANSACTIONS_SCHEMA
 from scout_spark.layers.gold.transactions import local_date, with_sales_calendar
-from scout_spark.publish import finalize
-from scout_spark.publish.connection import connect
+from scout_spark.publish.published import Published
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
 from scout_spark.records.ledger import latest_ledger, ledger_path
 from scout_spark.runtime.jvm import persist
@@ -210,38 +207,6 @@ def gold_silver_totals(
         for side in ("gold", "silver")
     }
     return GoldSilverTotals(totals["gold"], totals["silver"], versions)
-
-
-@dataclass(frozen=True)
-class Published:
-    """The last publish: the gold version and window it recorded, and Postgres' totals."""
-
-    gold_version: int | None
-    window_start: date | None
-    postgres: dict[date, DailyTotal]
-
-
-_HAS_LOG = "SELECT to_regclass(format('%%I.publish_log', %s::text)) IS NOT NULL"
-_DAILY = "SELECT sales_date, count(*), coalesce(sum(total_amount), 0) FROM {} GROUP BY sales_date"
-
-
-def read_published(pg: PostgresConfig) -> Published | None:
-    """The last publish and Postgres' daily totals of its transactions (None: never published)."""
-    with connect(pg, purpose="monitor") as conn:
-        # One snapshot: the publish log row and the rows it describes.
-        conn.isolation_level = IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        row = conn.execute(_HAS_LOG, [pg.schema]).fetchone()
-        state = finalize.last_published(conn, pg) if row and row[0] else None
-        if state is None:
-            return None
-        table = sql.Identifier(pg.schema, by_lake_name()[GOLD_TRANSACTIONS].pg_table)
-        rows = conn.execute(sql.SQL(_DAILY).format(table)).fetchall()
-    return Published(
-        state.lake_versions.get(GOLD_TRANSACTIONS),
-        state.window_start,
-        {r[0]: DailyTotal(int(r[1]), r[2]) for r in rows},
-    )
 
 
 def published_gold_totals(

@@ -8,7 +8,7 @@ suffixed) plus `_raw_record`, `_parse_error`, `_file_uri` (joins to the file's l
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -19,12 +19,10 @@ from pyspark.sql import types as T
 from scout_spark.runtime.filesystem import HadoopFs
 from scout_spark.sources.discovery import SourceFile
 from scout_spark.sources.json_keys import key_columns
+from scout_spark.sources.text_columns import as_text, sanitize, unique_names
 
 CORRUPT = "_corrupt_record"
 _GLOB_CHARS = re.compile(r"([\[\]{}*?\\])")
-_NOT_NAME = re.compile(r"[^a-z0-9_]+")
-INSTANT_TEXT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"
-LOCAL_TEXT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS"
 _TEXT_MAP = T.MapType(T.StringType(), T.StringType())
 
 
@@ -36,46 +34,13 @@ class BatchRead:
     rejected: dict[str, str] = field(default_factory=dict)
 
 
-def sanitize(name: str, position: int) -> str:
-    """A Delta-safe column name: lower-case letters, digits and underscores."""
-    cleaned = _NOT_NAME.sub("_", name.strip().lower()).strip("_")
-    return cleaned or f"_c{position}"
-
-
 def literal_path(path: str) -> str:
     """Escape Hadoop glob characters so a file name with [ or { is read literally."""
     return _GLOB_CHARS.sub(r"\\\1", path)
 
 
-def as_text(column: Column, data_type: T.DataType) -> Column:
-    """A typed value as the text it stands for; instants keep their offset (UTC 'Z')."""
-    if isinstance(data_type, T.TimestampType):
-        return F.date_format(column, INSTANT_TEXT)
-    if isinstance(data_type, T.TimestampNTZType):
-        return F.date_format(column, LOCAL_TEXT)
-    if isinstance(data_type, T.BinaryType):
-        return F.base64(column)
-    if isinstance(data_type, T.StructType | T.ArrayType | T.MapType):
-        return F.to_json(column)
-    return column.cast("string")
-
-
 def _c(name: str) -> Column:
     return F.col(f"`{name}`")
-
-
-def unique_names(labels: Sequence[str]) -> list[str]:
-    """Sanitised names, made unique: a repeated or case-colliding name gets a suffix (_2)."""
-    taken: set[str] = set()
-    names = []
-    for i, label in enumerate(labels):
-        base = name = sanitize(label, i)
-        suffix = 2
-        while name in taken:
-            name, suffix = f"{base}_{suffix}", suffix + 1
-        taken.add(name)
-        names.append(name)
-    return names
 
 
 def _has_bad_utf8(columns: list[str]) -> Column:
