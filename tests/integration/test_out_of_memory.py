@@ -83,4 +83,6 @@ def test_other_failures_keep_their_own_line(
     stage = Stage("gold", "test", broken)
     assert run_stage(stage, spark, lake_config("other"), _args(f"io-{started:%H%M%S}")) == 1
     err = capsys.readouterr().err
-    assert "Java heap" not in err and "Py4JJavaError: An error occurred while calling" in err
+    # Its own line names the Java exception, not py4j's "An error occurred while calling".
+    assert "Java heap" not in err and "failed after" in err
+    assert "java.io.IOException: full" in err and "An error occurred while calling" not in err
