@@ -9,6 +9,7 @@ import pytest
 
 from scout_spark.cli import pipeline, runner
 from scout_spark.cli.args import base_parser
+from scout_spark.cli.rollback import parser as rollback_parser
 from scout_spark.cli.runner import Invocation, invocation
 from scout_spark.cli.stage_arguments import add_stage_arguments
 from scout_spark.errors import ConfigError
@@ -118,3 +119,11 @@ def test_the_pipeline_hands_its_options_to_the_stages_that_take_them() -> None:
     assert (gold.options.full_refresh, gold.run_id, gold.pipeline_run_id) == (True, "p9-gold", "p9")
     assert not hasattr(gold.options, "fail_on_alert")
     assert (monitor.options.fail_on_alert, monitor.run_id) == (True, "p9-monitor")
+
+
+def test_jobs_rollback_hands_its_force_to_the_rollback_stage() -> None:
+    args = rollback_parser().parse_args(["--run-id", "r1", "--force"])
+    call = pipeline.stage_call("rollback", args, "own", target_run=args.run_id)
+    assert (call.options.target_run, call.options.force) == ("r1", True)
+    plain = rollback_parser().parse_args(["--run-id", "r1"])
+    assert pipeline.stage_call("rollback", plain, "own", target_run="r1").options.force is False

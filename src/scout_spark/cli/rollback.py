@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
 def roll_back(spark: SparkSession, config: Config, args: argparse.Namespace) -> int:
     """Stage `rollback` for run args.run_id, then a full republish, as one ledger run."""
     own = new_run_id("rollback")
-    rollback = stage_call("rollback", args, own, target_run=args.run_id, force=args.force)
+    rollback = stage_call("rollback", args, own, target_run=args.run_id)  # and its --force
     code = run_stage(STAGES["rollback"], spark, config, rollback)
     if code == EXIT_OK and not args.no_publish:
         publish = stage_call("publish", args, own, full_refresh=True)

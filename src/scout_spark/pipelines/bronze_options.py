@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scout_spark.errors import ConfigError
+from scout_spark.pipelines.date_range import check_date_range
 from scout_spark.schemas import DATASETS
 
 
@@ -19,11 +20,9 @@ class BronzeOptions:
         if self.dataset not in (*DATASETS, "all"):
             known = ", ".join((*DATASETS, "all"))
             raise ConfigError(f"bronze: dataset {self.dataset!r} is not one of {known}")
-        start, end = self.backfill_from, self.backfill_to
-        if (start is None) != (end is None):
-            raise ConfigError("--backfill-from and --backfill-to go together")
-        if start is not None and end is not None and start > end:
-            raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
+        check_date_range(
+            self.backfill_from, self.backfill_to, "--backfill-from", "--backfill-to", paired=True
+        )
 
     @property
     def backfill(self) -> tuple[date, date] | None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from scout_spark.errors import ConfigError
+from scout_spark.pipelines.date_range import check_date_range
 
 
 @dataclass(frozen=True)
@@ -15,14 +16,9 @@ class BuildOptions:
     to_date: date | None = None
 
     def __post_init__(self) -> None:
-        start, end = self.from_date, self.to_date
-        if (start is None) != (end is None):
-            raise ConfigError("--from-date and --to-date go together")
-        if start is not None and end is not None:
-            if start > end:
-                raise ConfigError(f"--from-date {start} is after --to-date {end}")
-            if self.full_refresh:
-                raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
+        check_date_range(self.from_date, self.to_date, paired=True)
+        if self.from_date is not None and self.full_refresh:
+            raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
 
     @property
     def dates(self) -> list[date] | None:

@@ -23,13 +23,13 @@ from scout_spark.lake.writes import read_version, table_version
 from scout_spark.layers.gold.changes import filter_sales_dates
 from scout_spark.layers.gold.schemas import GOLD_TRANSACTIONS_SCHEMA
 from scout_spark.layers.gold.transactions import local_date, with_sales_calendar
-from scout_spark.publish.published import Published
+from scout_spark.publish.published import GOLD_TRANSACTIONS, Published
 from scout_spark.publish.tables import by_lake_name, select_publish_rows
 from scout_spark.records.ledger import latest_ledger, ledger_path
 from scout_spark.runtime.jvm import persist
 from scout_spark.sources.file_state import FileState
 
-GOLD_TRANSACTIONS, SILVER_TRANSACTIONS = "gold/transactions", "silver/transactions"
+SILVER_TRANSACTIONS = "silver/transactions"
 
 
 def _instant(micros: int | None) -> datetime | None:

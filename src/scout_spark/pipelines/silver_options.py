@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scout_spark.errors import ConfigError
+from scout_spark.pipelines.date_range import check_date_range
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class SilverOptions:
         ]
         if len(chosen) > 1:
             raise ConfigError(f"silver: {' and '.join(chosen)} cannot be combined")
-        if start is not None and end is not None and start > end:
-            raise ConfigError(f"silver: --from-date {start} is after --to-date {end}")
+        check_date_range(start, end, paired=False, stage="silver: ")
 
     @property
     def mode(self) -> str:
