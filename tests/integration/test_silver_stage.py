@@ -227,3 +227,32 @@ def test_silver_stage_fail_rule_writes_nothing(
                config.lake_path("silver", "transactions_quarantine"),
                config.lake_path("_ops", "checkpoints")]  # fmt: skip
     assert [table_version(spark, path) for path in written] == [None, None, None]
+
+
+def test_a_dataset_whose_change_feed_is_unreadable_is_rebuilt_on_its_own(
+    spark: SparkSession, lake_copy: Callable[[str], Config]
+) -> None:
+    """The planner's fallback (as gold's): transactions rebuilt in full, items incremental."""
+    merged, rebuilt = lake_copy("merged"), lake_copy("rebuilt")
+    path = rebuilt.lake_path("bronze", "transactions")
+    spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES (delta.enableChangeDataFeed=false)")
+    for config in (merged, rebuilt):
+        add_second_delivery(spark, config)
+    expected, result = run(spark, merged), run(spark, rebuilt)
+    assert result.status == "succeeded" and conserved(result)
+    assert (expected.metrics["transactions.mode"], expected.metrics["items.mode"]) == (
+        "incremental", "incremental",
+    )  # fmt: skip
+    assert (result.metrics["transactions.mode"], result.metrics["items.mode"]) == (
+        "full_refresh", "incremental",
+    )  # fmt: skip
+    assert "(change feed unreadable (" in result.metrics["transactions.source"]
+    lineage = ["_source_file", "_source_modified_at", "_source_row", "_ingested_at", "_run_id"]
+    for name in ("transactions", "items", "transactions_quarantine"):
+        drop = (
+            [*lineage, "quarantined_at", "quarantine_run_id"] if "quarantine" in name else lineage
+        )
+        assert_df_equality(table(spark, rebuilt, name).drop(*drop),
+                           table(spark, merged, name).drop(*drop),
+                           ignore_nullable=True, ignore_row_order=True)  # fmt: skip
+    assert run(spark, rebuilt).status == "skipped"  # the checkpoint moved on

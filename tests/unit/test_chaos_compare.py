@@ -74,3 +74,53 @@ def test_locations_compare_relative_to_each_runs_own_lake() -> None:
     elsewhere = multiset(columns, [("gold/t", "file:///c/lake/gold/t")], "", "file:///b/lake")
     assert diff(reference, trial).equal
     assert not diff(reference, elsewhere).equal
+
+
+def test_unfinished_marks_compare_by_each_writers_latest_mark(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A killed gold run's `started` mark stays in the history; the rerun's marks then end
+    in `finished`, as the reference's do: equal. A writer left `started` is not."""
+    from datetime import datetime
+
+    from scout_lab.bench.chaos_compare import lake_rows
+    from scout_spark.records.unfinished import MARK_SCHEMA
+
+    def marks(name: str, *rows: tuple[str, str, int]) -> Counter:
+        values = [
+            ("gold", state, None, run, datetime(2026, 1, 1, 0, minute))
+            for state, run, minute in rows
+        ]
+        path = str(tmp_path / name)
+        spark.createDataFrame(values, MARK_SCHEMA).write.format("delta").save(path)
+        return lake_rows(spark, path, name="_ops/unfinished_writes")
+
+    reference = marks("ref", ("started", "ref", 1), ("finished", "ref", 2))
+    rerun = marks(
+        "rerun", ("started", "killed", 1), ("started", "rerun", 2), ("finished", "rerun", 3)
+    )
+    left = marks("left", ("started", "ref", 1), ("finished", "ref", 2), ("started", "killed", 3))
+    assert compare({"t": reference}, {"t": rerun}).equal
+    assert not compare({"t": reference}, {"t": left}).equal
+
+
+def test_checkpoints_compare_by_each_consumers_latest_row_per_source(spark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A gold run killed after saving its checkpoint, then rerun, saves its checkpoint
+    again: the same checkpoint. One source's checkpoint missing is not. (Versions are left
+    out, as everywhere: a killed run's commits move them.)"""
+    from datetime import datetime
+
+    from scout_lab.bench.chaos_compare import lake_rows
+    from scout_spark.records.checkpoints import CHECKPOINT_SCHEMA
+
+    def saved(name: str, *rows: tuple[str, int, int]) -> Counter:
+        values = [("gold", source, version, f"r{minute}", datetime(2026, 1, 1, 0, minute))
+                  for source, version, minute in rows]  # fmt: skip
+        path = str(tmp_path / name)
+        spark.createDataFrame(values, CHECKPOINT_SCHEMA).write.format("delta").save(path)
+        return lake_rows(spark, path, name="_ops/checkpoints")
+
+    reference = saved("ref", ("silver/items", 3, 1), ("silver/transactions", 5, 1))
+    again = saved("again", ("silver/items", 3, 1), ("silver/transactions", 5, 1),
+                  ("silver/items", 3, 2), ("silver/transactions", 5, 2))  # fmt: skip
+    missing = saved("missing", ("silver/items", 3, 1), ("silver/items", 3, 2))
+    assert compare({"t": reference}, {"t": again}).equal
+    assert compare({"t": reference}, {"t": missing}).tables["t"].lost == 1

@@ -55,3 +55,25 @@ def test_the_whole_process_group_dies_at_the_kill_moment(tmp_path: Path) -> None
 def test_a_run_that_ends_first_is_not_killed(tmp_path: Path) -> None:
     run = submit(["bash", "-c", "exit 3"], tmp_path / "log", kill_at=30.0)
     assert not run.killed and run.returncode == 3
+
+
+def test_a_work_folder_prepared_for_other_stages_is_prepared_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """One chaos run per stage over one --work folder: states saved for bronze and silver
+    cannot start gold (a KeyError before); they are dropped and gold's are prepared."""
+    from scout_lab.bench import chaos
+    from scout_lab.bench.chaos_prepare import Prepared
+
+    base = load_config("local")
+    saved = world(base, tmp_path / "before-silver", tmp_path / "landing")
+    events: list[str] = []
+    fresh = Prepared(tmp_path / "landing", {"gold": saved}, saved)
+    monkeypatch.setattr(chaos, "load", lambda *_: Prepared(saved.landing, {"silver": saved}, saved))
+    monkeypatch.setattr(chaos, "drop_prepared", lambda p: events.append(f"drop {sorted(p.before)}"))
+    monkeypatch.setattr(chaos, "prepare", lambda *a: events.append(f"prepare {a[4]}") or fresh)
+    monkeypatch.setattr(chaos, "_stage", lambda _s, stage, start, *_: ({"stage": stage}, []))
+    args = chaos._parser().parse_args(["--stages", "gold", "--no-two-runs", "--work", "w"])
+    result = chaos.run_chaos(None, base, tmp_path, args)  # type: ignore[arg-type]
+    assert events == ["drop ['silver']", "prepare ('gold',)"]
+    assert result["rows"] == [{"stage": "gold"}]

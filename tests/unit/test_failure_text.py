@@ -3,7 +3,7 @@
 import pytest
 
 from scout_spark.errors import MASK
-from scout_spark.sources.isolation import failure_text
+from scout_spark.runtime.error_text import failure_text
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 

@@ -99,3 +99,32 @@ def test_the_cycle_finder_finds_one() -> None:
         ["lake", "runtime", "sources"]
     ]
     assert _cycles({"cli": {"lake"}, "lake": {"errors"}}) == []
+
+
+# docs/architecture.md's layer table, bottom to top: a package imports only its own row
+# or the rows below it in this list (above it in the table).
+LAYERS = (
+    {"errors", "console", "schemas", "results", "date_range", "config", "schedules", "jars"},
+    {"runtime", "parallel"},
+    {"lake"},
+    {"session"},
+    {"context"},
+    {"records"},
+    {"sources", "layers", "quality", "health_checks"},
+    {"pipelines", "publish", "report", "ops"},
+    {"stages"},
+    {"cli"},
+)
+
+
+def test_each_package_sits_in_one_layer_and_imports_only_its_layer_or_below() -> None:
+    rank = {package: n for n, row in enumerate(LAYERS) for package in row}
+    packages = {p.relative_to(PACKAGE).parts[0].removesuffix(".py") for p in PACKAGE.rglob("*.py")}
+    assert packages - {"__init__"} <= set(rank), "a package missing from the layer table"
+    upward = sorted(
+        f"{source} imports {target}"
+        for source, targets in _package_graph().items()
+        for target in targets
+        if rank[target] > rank[source]
+    )
+    assert upward == []

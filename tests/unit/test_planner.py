@@ -5,8 +5,16 @@ from datetime import date
 import pytest
 from pyspark.errors import AnalysisException
 
+from scout_spark.date_range import DateRange
 from scout_spark.pipelines.build_options import BuildOptions
-from scout_spark.pipelines.planner import DATE_RANGE, FULL_REFRESH, INCREMENTAL, plan_rebuild
+from scout_spark.pipelines.planner import (
+    DATE_RANGE,
+    FULL_REFRESH,
+    INCREMENTAL,
+    Plan,
+    plan_rebuild,
+    plan_run,
+)
 
 D1, D2 = date(2026, 3, 1), date(2026, 3, 2)
 KEY = "silver/transactions"
@@ -58,3 +66,26 @@ def test_an_unreadable_change_feed_rebuilds_every_date() -> None:
     )  # fmt: skip
     assert (result.mode, result.dates) == (FULL_REFRESH, None)
     assert result.why.startswith("change feed unreadable (") and "not enabled" in result.why
+
+
+def test_a_requested_range_is_planned_before_any_change_is_read() -> None:
+    def never() -> list[date]:
+        raise AssertionError("read the changes")
+
+    ranged = plan_run(
+        dates=DateRange(D1, D2), full_refresh=False, built=False, key_input=KEY,
+        versions={KEY: 5}, done={}, read_changes=never,
+    )  # fmt: skip
+    assert (ranged.mode, ranged.dates, ranged.why) == (DATE_RANGE, DateRange(D1, D2),
+                                                       "2026-03-01..2026-03-02 requested")  # fmt: skip
+
+
+def test_the_planner_hands_back_what_the_stage_read_and_marks_unchanged_inputs() -> None:
+    def planned(version: int) -> Plan[str]:
+        return plan_run(
+            dates=None, full_refresh=False, built=True, key_input=KEY,
+            versions={KEY: version}, done={KEY: 4}, read_changes=lambda: "rows after v4",
+        )  # fmt: skip
+
+    assert planned(5).changes == "rows after v4" and not planned(5).unchanged
+    assert planned(4).unchanged and planned(4).changes is None

@@ -20,13 +20,13 @@ from scout_spark.parallel import for_each
 from scout_spark.pipelines.bronze_options import BronzeOptions
 from scout_spark.records.crash import crash_point
 from scout_spark.results import StageResult, TableVersions
-from scout_spark.runtime.error_text import describe_error, redact
+from scout_spark.runtime.error_text import describe_error, failure_text, redact
 from scout_spark.runtime.filesystem import HadoopFs, open_fs
 from scout_spark.runtime.memory_failure import working_on
 from scout_spark.schemas import DATASETS, SCHEMAS
 from scout_spark.sources.discovery import Discovery, SourceFile, date_of, discover
 from scout_spark.sources.file_state import FileOutcome, FileState, file_key
-from scout_spark.sources.isolation import early_reason, failure_text, unreadable_files
+from scout_spark.sources.isolation import early_reason, unreadable_files
 from scout_spark.sources.readers import read_files
 
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from scout_spark.date_range import DateRange, date_range
 from scout_spark.errors import ConfigError
-from scout_spark.pipelines.date_range import check_date_range
 from scout_spark.schemas import DATASETS
 
 
@@ -20,12 +20,9 @@ class BronzeOptions:
         if self.dataset not in (*DATASETS, "all"):
             known = ", ".join((*DATASETS, "all"))
             raise ConfigError(f"bronze: dataset {self.dataset!r} is not one of {known}")
-        check_date_range(
-            self.backfill_from, self.backfill_to, "--backfill-from", "--backfill-to", paired=True
-        )
+        self.backfill  # noqa: B018 - checks the range
 
     @property
-    def backfill(self) -> tuple[date, date] | None:
+    def backfill(self) -> DateRange | None:
         """The archive dates to read, when asked."""
-        start, end = self.backfill_from, self.backfill_to
-        return (start, end) if start is not None and end is not None else None
+        return date_range(self.backfill_from, self.backfill_to, "--backfill-from", "--backfill-to")

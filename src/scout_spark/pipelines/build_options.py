@@ -1,10 +1,10 @@
 """The options of the stages that rebuild from their inputs (gold, platinum)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from scout_spark.date_range import DateRange, date_range
 from scout_spark.errors import ConfigError
-from scout_spark.pipelines.date_range import check_date_range
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,10 @@ class BuildOptions:
     to_date: date | None = None
 
     def __post_init__(self) -> None:
-        check_date_range(self.from_date, self.to_date, paired=True)
-        if self.from_date is not None and self.full_refresh:
+        if self.dates is not None and self.full_refresh:
             raise ConfigError("--full-refresh rebuilds every date: drop --from-date/--to-date")
 
     @property
-    def dates(self) -> list[date] | None:
-        """Every date of the --from-date/--to-date range, or None without one."""
-        start, end = self.from_date, self.to_date
-        if start is None or end is None:
-            return None
-        return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    def dates(self) -> DateRange | None:
+        """The --from-date/--to-date range, or None without one."""
+        return date_range(self.from_date, self.to_date)

@@ -47,7 +47,7 @@ from scout_spark.layers.gold.transactions import (
     filter_items_without_transaction,
 )
 from scout_spark.pipelines.build_options import BuildOptions
-from scout_spark.pipelines.planner import Plan, plan_rebuild
+from scout_spark.pipelines.planner import Rebuild, plan_rebuild
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.crash import crash_point
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
@@ -73,7 +73,7 @@ def read_changed_rows(
     )
 
 
-def _plan(ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]) -> Plan:
+def _plan(ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]) -> Rebuild:
     spark, config = ctx.spark, ctx.config
 
     def changed_dates() -> list[date]:

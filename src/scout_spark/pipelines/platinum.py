@@ -26,7 +26,7 @@ from scout_spark.lake.writes import (
 from scout_spark.layers.platinum.customer_features import build_customer_features
 from scout_spark.layers.platinum.store_anomalies import BASELINE_DAYS, build_store_anomalies
 from scout_spark.pipelines.build_options import BuildOptions
-from scout_spark.pipelines.planner import Plan, plan_rebuild
+from scout_spark.pipelines.planner import Rebuild, plan_rebuild
 from scout_spark.records.checkpoints import read_checkpoints, save_checkpoints
 from scout_spark.records.unfinished import mark_finished, mark_started, unfinished, with_unfinished
 from scout_spark.results import StageResult, TableVersions
@@ -44,7 +44,9 @@ def shift_dates(dates: set[date] | list[date], first: int, last: int) -> list[da
     return sorted({d + timedelta(days=n) for d in dates for n in range(first, last + 1)})
 
 
-def _plan_monitors(ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]) -> Plan:
+def _plan_monitors(
+    ctx: RunContext, versions: dict[str, int | None], done: dict[str, int]
+) -> Rebuild:
     """Monitor dates to recompute: a changed day is its own monitor date and in the
     baseline of the 28 days after it."""
     after, until = done.get(DAILY_STORE_SALES), versions[DAILY_STORE_SALES]

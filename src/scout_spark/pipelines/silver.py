@@ -2,9 +2,11 @@
 
 Modes: incremental (default; bronze's change feed after the versions silver consumed, kept
 in `_ops/checkpoints`, consumer `silver`), --full-refresh (silver and quarantine rebuilt
-from all of bronze), --from-date/--to-date (bronze rows of those _ingest_dates, as of the
-consumed versions, merged again), --replay-quarantine (unreplayed quarantined rows checked
-with the current rules; passing ones merged into silver once and marked replayed).
+from all of bronze; also per dataset when the planner falls back: no checkpoint yet, bronze
+rebuilt, its change feed unreadable), --from-date/--to-date (bronze rows of those
+_ingest_dates, as of the consumed versions, merged again), --replay-quarantine (unreplayed
+quarantined rows checked with the current rules; passing ones merged into silver once and
+marked replayed).
 Every dataset is checked before anything is written, so a `fail` rule writes nothing.
 Writes per dataset: quarantine (appends only the _row_ids not already there), silver
 MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the same silver.
@@ -57,6 +59,7 @@ def _part(write: DatasetWrite, counts: Row, batch: RowBatch) -> StageResult:
         if k.startswith("failures_")
     }
     metrics = {
+        "mode": batch.mode,
         "source": batch.described,
         "rows_clean": str(clean),
         "rows_warned": str(counts["rows_warned"]),
@@ -120,7 +123,7 @@ def run_silver(ctx: RunContext[SilverOptions]) -> StageResult:
                 with working_on(d):
                     writes[d] = write_dataset(
                         ctx,
-                        mode,
+                        batches[d].mode,
                         d,
                         checked[d],
                         quarantined=int(counts[d]["rows_quarantined"]),

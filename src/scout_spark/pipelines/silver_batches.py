@@ -2,19 +2,18 @@
 quarantine to replay) and those rows with their quality rule results."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.context import RunContext
-from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version, table_version
 from scout_spark.layers.silver.checks import build_items_after_batch, build_rule_input
 from scout_spark.layers.silver.dedup import build_latest_passing
 from scout_spark.layers.silver.rules import select_bronze_from_quarantine, with_rule_results
+from scout_spark.pipelines.planner import FULL_REFRESH, plan_run
 from scout_spark.pipelines.silver_writes import CONSUMER, WRITE_ORDER, read_current
 from scout_spark.quality import QualityRules, validate_rule_sql
 from scout_spark.records.checkpoints import read_checkpoints
@@ -23,55 +22,55 @@ from scout_spark.runtime.jvm import persist
 
 @dataclass(frozen=True)
 class RowBatch:
-    """The rows one run checks for one dataset, and the bronze version they reach."""
+    """The rows one run checks for one dataset, how they are written (`mode`: a dataset
+    falls back to full_refresh on its own) and the bronze version they reach."""
 
     dataset: str
     bronze_df: DataFrame
     source_version: int | None  # bronze version read up to (None: replayed quarantine)
     described: str
+    mode: str
 
 
-def _in_dates(df: DataFrame, start: date | None, end: date | None) -> DataFrame:
-    if start is not None:
-        df = df.filter(F.col("_ingest_date") >= F.lit(start))
-    return df if end is None else df.filter(F.col("_ingest_date") <= F.lit(end))
+def _bronze_changes(spark: SparkSession, path: str, done: int, latest: int) -> DataFrame | None:
+    """The rows appended after version `done`, None when there are none. Looking raises an
+    unreadable feed's error here, for the planner: the feed is checked when the scan is
+    planned, not when the frame is analysed."""
+    inserts_df = (
+        read_changes(spark, path, done, latest)
+        .filter(F.col("_change_type") == "insert")
+        .drop("_change_type", "_commit_version", "_commit_timestamp")
+    )
+    return None if inserts_df.isEmpty() else inserts_df
 
 
-def _bronze_batch(ctx: RunContext, mode: str, dataset: str, done: int | None) -> RowBatch | None:
-    spark, path = ctx.spark, table_path(ctx.config, f"bronze/{dataset}")
-    latest = input_version(spark, ctx.as_of, f"bronze/{dataset}", path)
+def _bronze_batch(ctx: RunContext, dataset: str, done: int | None) -> RowBatch | None:
+    spark, name = ctx.spark, f"bronze/{dataset}"
+    path = table_path(ctx.config, name)
+    latest = input_version(spark, ctx.as_of, name, path)
     if latest is None:
         return None
-    if mode == "date_range":
+    plan = plan_run(
+        dates=ctx.options.dates, full_refresh=ctx.options.full_refresh, built=True,
+        key_input=name, versions={name: latest}, done={} if done is None else {name: done},
+        read_changes=lambda: _bronze_changes(spark, path, done, latest),  # type: ignore[arg-type]
+    )  # fmt: skip
+    if plan.dates is not None:  # rows of those _ingest_dates, as of the consumed version
         if done is None:
             return None
-        options = ctx.options
-        bronze_df = _in_dates(read_version(spark, path, done), options.from_date, options.to_date)
+        in_range = F.col("_ingest_date").between(plan.dates.start, plan.dates.end)
+        bronze_df = read_version(spark, path, done).filter(in_range)
         if bronze_df.isEmpty():
             return None
-        return RowBatch(dataset, bronze_df, done, f"bronze v{done}, _ingest_date in range")
-    if mode == "full_refresh" or done is None:
-        return RowBatch(dataset, read_version(spark, path, latest), latest, f"bronze v0..v{latest}")
-    if done > latest:
-        raise ScoutError(
-            f"silver: bronze/{dataset} is at version {latest} but silver consumed {done}; "
-            "bronze was rebuilt: run with --full-refresh"
-        )
-    if done == latest:
+        described = f"bronze v{done}, _ingest_date in {plan.dates}"
+        return RowBatch(dataset, bronze_df, done, described, plan.mode)
+    if plan.mode == FULL_REFRESH:
+        full_df = read_version(spark, path, latest)
+        return RowBatch(dataset, full_df, latest, f"bronze v0..v{latest} ({plan.why})", plan.mode)
+    if plan.unchanged:
         return None
-    try:
-        changes_df = read_changes(spark, path, done, latest)
-        changes_df.schema  # noqa: B018 - analyse now, as classic does: Connect is lazy
-    except Exception as exc:
-        reason = error_line(exc)
-        raise ScoutError(
-            f"silver: cannot read the change feed of bronze/{dataset} after version {done} "
-            f"({reason}); run with --full-refresh"
-        ) from None
-    inserts_df = changes_df.filter(F.col("_change_type") == "insert").drop(
-        "_change_type", "_commit_version", "_commit_timestamp"
-    )
-    return RowBatch(dataset, inserts_df, latest, f"bronze v{done + 1}..v{latest}")
+    described = f"bronze v{(done or 0) + 1}..v{latest}"
+    return RowBatch(dataset, plan.changes, latest, described, plan.mode)
 
 
 def _replay_batch(spark: SparkSession, path: str, dataset: str) -> RowBatch | None:
@@ -81,7 +80,7 @@ def _replay_batch(spark: SparkSession, path: str, dataset: str) -> RowBatch | No
     if waiting_df.isEmpty():
         return None
     bronze_df = select_bronze_from_quarantine(waiting_df, dataset=dataset)
-    return RowBatch(dataset, bronze_df, None, f"{dataset}_quarantine (unreplayed)")
+    return RowBatch(dataset, bronze_df, None, f"{dataset}_quarantine (unreplayed)", "replay")
 
 
 def plan_batches(ctx: RunContext, mode: str) -> dict[str, RowBatch]:
@@ -91,7 +90,7 @@ def plan_batches(ctx: RunContext, mode: str) -> dict[str, RowBatch]:
         found = {d: _replay_batch(ctx.spark, path, d) for d, path in quarantines.items()}
     else:
         done = read_checkpoints(ctx.spark, ctx.config, CONSUMER)
-        found = {d: _bronze_batch(ctx, mode, d, done.get(f"bronze/{d}")) for d in WRITE_ORDER}
+        found = {d: _bronze_batch(ctx, d, done.get(f"bronze/{d}")) for d in WRITE_ORDER}
     return {d: batch for d, batch in found.items() if batch is not None}
 
 

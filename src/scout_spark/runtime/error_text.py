@@ -38,3 +38,18 @@ def describe_error(exc: BaseException, config: Config | None) -> str:
         # A Py4JJavaError's line already names the Java exception's class.
         first = f"{type(exc).__name__}: {first}"
     return first
+
+
+def failure_text(exc: Exception, *, limit: int = _MAX_LEN) -> str:
+    """One redacted line: a Java error's own message and root cause, not the Py4J call."""
+    java = getattr(exc, "java_exception", None)
+    if java is None:
+        return error_line(exc, limit=limit)
+    root = java
+    while root.getCause() is not None:
+        root = root.getCause()
+    if root.equals(java):
+        return error_line(str(java.toString()), limit=limit)
+    # The root cause says why (a bad number, a denied read): it keeps its room in the line.
+    cause = f" (caused by {error_line(str(root.toString()), limit=limit // 2)})"
+    return error_line(str(java.toString()), limit=max(limit - len(cause), 0)) + cause

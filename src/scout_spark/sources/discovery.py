@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from scout_spark.config.model import DatasetSource
+from scout_spark.date_range import DateRange
 from scout_spark.runtime.filesystem import FileEntry, HadoopFs
 
 FORMATS_BY_EXTENSION = {
@@ -90,7 +91,7 @@ def discover(
     source: DatasetSource,
     marker_file: str,
     *,
-    backfill: tuple[date, date] | None = None,
+    backfill: DateRange | None = None,
 ) -> Discovery:
     """List the dataset's files under `root`; with `backfill`, its archive files in range."""
     root = fs.qualify(root).rstrip("/")
@@ -107,7 +108,7 @@ def discover(
             else:
                 unit = SourceFile(entry.path, entry.size, entry.modified_at, format_of(entry.path))
             day = date_of(unit.path)
-            if backfill and (day is None or not backfill[0] <= day <= backfill[1]):
+            if backfill and day not in backfill:
                 continue
             by_folder.setdefault(unit.path.rsplit("/", 1)[0], []).append(unit)
     ready: list[SourceFile] = []

@@ -4,7 +4,6 @@ from collections.abc import Collection
 
 from pyspark.sql import SparkSession
 
-from scout_spark.errors import error_line
 from scout_spark.runtime.filesystem import HadoopFs
 from scout_spark.sources.discovery import SourceFile
 from scout_spark.sources.preflight import rejection_reason
@@ -12,21 +11,6 @@ from scout_spark.sources.readers import read_files
 
 REMOVED = "file removed before it was read"
 REPLACED = "file replaced before it was read (read as a new delivery next run)"
-
-
-def failure_text(exc: Exception, *, limit: int = 400) -> str:
-    """One redacted line: a Java error's own message and root cause, not the Py4J call."""
-    java = getattr(exc, "java_exception", None)
-    if java is None:
-        return error_line(exc, limit=limit)
-    root = java
-    while root.getCause() is not None:
-        root = root.getCause()
-    if root.equals(java):
-        return error_line(str(java.toString()), limit=limit)
-    # The root cause says why (a bad number, a denied read): it keeps its room in the line.
-    cause = f" (caused by {error_line(str(root.toString()), limit=limit // 2)})"
-    return error_line(str(java.toString()), limit=max(limit - len(cause), 0)) + cause
 
 
 def vanished_reason(fs: HadoopFs, file: SourceFile) -> str | None:

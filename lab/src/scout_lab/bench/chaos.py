@@ -23,7 +23,6 @@ from scout_lab.bench import chaos_concurrent as two
 from scout_lab.bench.chaos_prepare import (
     STAGES,
     LandingSize,
-    Prepared,
     drop_prepared,
     load,
     prepare,
@@ -116,7 +115,11 @@ def run_chaos(spark: SparkSession, base: Config, work: Path, args: argparse.Name
     """Every requested stage's trials, then two runs at once; the figures as a dict."""
     stages = tuple(s for s in STAGES if s in args.stages.split(","))
     size = LandingSize(args.days, args.transactions_per_day)
-    prepared: Prepared = load(base, work) or prepare(spark, base, work, size, stages)
+    prepared = load(base, work)
+    if prepared is None or not set(stages) <= set(prepared.before):
+        if prepared is not None:  # saved for other stages: prepare again, for these
+            drop_prepared(prepared)
+        prepared = prepare(spark, base, work, size, stages)
     rows, trials = [], {}
     for stage in stages:
         try:

@@ -5,7 +5,9 @@ Columns that name or time the run (run ids, ingestion and publish instants, Delt
 versions, durations) differ between any two runs and are left out of the rows. Tables
 that record runs rather than data (the ledger, monitor results, etl_monitoring, the
 publish log) rightly hold a killed run's rows too: they are listed, with their counts,
-but not compared.
+but not compared. The consumer checkpoints and the unfinished-write marks are histories
+too (a killed run's rows stay), but their meaning is each key's latest row (a consumer's
+version per source, a writer's last mark): that is what is compared.
 """
 
 import math
@@ -17,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from psycopg import sql
-from pyspark.sql import SparkSession
+from pyspark.sql import SparkSession, Window
+from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.parallel import for_each
@@ -39,6 +42,13 @@ VOLATILE_IN = {"pg:etl_pipelines": frozenset({"updated_at"})}
 RUN_RECORDS = frozenset(
     {"_ops/run_ledger", "platinum/run_monitors", "pg:etl_monitoring", "pg:publish_log"}
 )
+# Tables compared by their latest row per key (key columns, the column that orders them):
+# histories whose meaning is the latest state, as records/checkpoints.py and
+# records/unfinished.py read them.
+LATEST_ROW = {
+    "_ops/checkpoints": (("consumer", "source"), "recorded_at"),
+    "_ops/unfinished_writes": (("writer",), "recorded_at"),
+}
 LAKE = "<lake>"  # each run has a lake of its own: locations in it compare relative to it
 FLOAT_DIGITS = 9  # sums of doubles in another order differ in the last bits only
 
@@ -123,15 +133,19 @@ def s3_delta_tables(s3: Any, bucket: str, prefix: str) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def lake_rows(spark: SparkSession, path: str, lake_root: str = "") -> Counter:
+def lake_rows(spark: SparkSession, path: str, lake_root: str = "", name: str = "") -> Counter:
     """The current version's rows of one Delta table (small tables: collected here)."""
     df = spark.read.format("delta").load(path)
+    if name in LATEST_ROW:
+        keys, order = LATEST_ROW[name]
+        latest = Window.partitionBy(*keys).orderBy(F.col(order).desc())
+        df = df.withColumn("_n", F.row_number().over(latest)).filter("_n = 1").drop("_n")
     return multiset(df.columns, df.collect(), lake_root=lake_root)
 
 
 def lake_state(spark: SparkSession, tables: dict[str, Any], lake_root: str) -> dict[str, Counter]:
     """Every table's rows, several tables at once (small reads: their latencies overlap)."""
-    rows = for_each(lambda path: lake_rows(spark, str(path), lake_root), tables.values())
+    rows = for_each(lambda item: lake_rows(spark, str(item[1]), lake_root, item[0]), tables.items())
     return dict(zip(tables, rows, strict=True))
 
 

@@ -71,6 +71,7 @@ def generate_landing(folder: Path, size: LandingSize) -> tuple[Path, list[Path]]
             raise RuntimeError(f"sample generation into {generated} failed")
     last = sorted(p.name for p in generated.glob("transactions/dt=*"))[-1]
     held_back = sorted(generated.glob(f"*/{last}"))
+    shutil.rmtree(landing, ignore_errors=True)  # a landing prepared before
     shutil.copytree(generated, landing, ignore=lambda _d, names: [n for n in names if n == last])
     return landing, held_back
 
