@@ -14,10 +14,10 @@ Adder = Callable[[argparse.ArgumentParser], None]
 
 
 def _dates(parser: argparse.ArgumentParser, first: str, last: str, what: str = "") -> None:
-    parser.add_argument(first, type=date_argument, default=None, metavar="YYYY-MM-DD",
-                        help=f"{what} on or after this date" if what else None)  # fmt: skip
-    parser.add_argument(last, type=date_argument, default=None, metavar="YYYY-MM-DD",
-                        help=f"{what} on or before this date" if what else None)  # fmt: skip
+    """A date range's two options: both or neither (checked by the stage's options)."""
+    for flag, other, side in ((first, last, "after"), (last, first, "before")):
+        text = f"{what} on or {side} this date (with {other})" if what else None
+        parser.add_argument(flag, type=date_argument, default=None, metavar="YYYY-MM-DD", help=text)
 
 
 def _bronze(parser: argparse.ArgumentParser) -> None:
