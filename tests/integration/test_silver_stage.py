@@ -63,6 +63,8 @@ def test_silver_stage_first_run_checks_quarantines_and_then_skips(
     assert run(spark, config).status == "skipped"
 
 
+# Lineage columns: which delivery a kept row came from differs between a MERGE and a rebuild.
+LINEAGE = ["_source_file", "_source_modified_at", "_source_row", "_ingested_at", "_run_id"]
 EXPECTED_TX = [
     ("T1", "S1", "C1", utc(2), Decimal("120.00"), "cash", utc(2), FIRST_FILE, 1),
     ("T2", "S1", "C1", utc(2), Decimal("50.00"), "gcash", None, FIRST_FILE, 2),
@@ -112,9 +114,8 @@ def test_silver_stage_merges_new_rows_once_splits_history_and_rebuilds_identical
                        ignore_row_order=True)  # fmt: skip
 
     # Lineage aside (a full refresh keeps the latest identical re-send), rebuilds are identical.
-    lineage = ["_source_file", "_source_modified_at", "_source_row", "_ingested_at", "_run_id"]
     names = ("transactions", "items", "customers")
-    snapshots = {n: table(spark, config, n).drop(*lineage).localCheckpoint() for n in names}
+    snapshots = {n: table(spark, config, n).drop(*LINEAGE).localCheckpoint() for n in names}
     quarantined = table(spark, config, "transactions_quarantine").count()
     ranged = run(spark, config, from_date=date(2024, 3, 2), to_date=date(2024, 3, 2))
     assert counts(ranged) == {"transactions": (4, 4, 0, 0)}
@@ -122,7 +123,7 @@ def test_silver_stage_merges_new_rows_once_splits_history_and_rebuilds_identical
     rebuilt = run(spark, config, full_refresh=True)
     assert conserved(rebuilt) and rebuilt.records_read == 8 + 2 + 1 + 1 + 4 + 2 + 2
     for name, before_df in snapshots.items():
-        assert_df_equality(table(spark, config, name).drop(*lineage), before_df,
+        assert_df_equality(table(spark, config, name).drop(*LINEAGE), before_df,
                            ignore_nullable=True, ignore_row_order=True)  # fmt: skip
     assert table(spark, config, "transactions_quarantine").count() == quarantined
 
@@ -247,10 +248,9 @@ def test_a_dataset_whose_change_feed_is_unreadable_is_rebuilt_on_its_own(
         "full_refresh", "incremental",
     )  # fmt: skip
     assert "(change feed unreadable (" in result.metrics["transactions.source"]
-    lineage = ["_source_file", "_source_modified_at", "_source_row", "_ingested_at", "_run_id"]
     for name in ("transactions", "items", "transactions_quarantine"):
         drop = (
-            [*lineage, "quarantined_at", "quarantine_run_id"] if "quarantine" in name else lineage
+            [*LINEAGE, "quarantined_at", "quarantine_run_id"] if "quarantine" in name else LINEAGE
         )
         assert_df_equality(table(spark, rebuilt, name).drop(*drop),
                            table(spark, merged, name).drop(*drop),
