@@ -5,7 +5,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 ADAPTER = REPO / "src" / "scout_spark" / "runtime" / "jvm"
-JVM_NAMES = re.compile(r"sparkContext|\b_jvm\b|\b_jsc\b|\b_jdf\b|pyspark\.core|\bRDD\b|\.rdd\b")
+JVM_NAMES = re.compile(
+    r"sparkContext|\b_jvm\b|\b_jsc\b|\b_jdf\b|\b_jsparkSession\b|pyspark\.core|\bRDD\b|\.rdd\b"
+)
 # Serverless refuses persist/cache: every stage caches through runtime/jvm/'s helpers.
 CACHING = re.compile(r"\.persist\(|\.cache\(\)|\.unpersist\(")
 
@@ -36,6 +38,7 @@ def test_the_guard_sees_each_name() -> None:
         "jvm = sc._jvm",
         "conf = sc._jsc.hadoopConfiguration()",
         "df._jdf.schema()",
+        "DeltaLog.forTable(spark._jsparkSession, path)",
         "from pyspark.core.rdd import _load_from_socket",
         "from pyspark.rdd import RDD",
         "rows = df.rdd.map(f)",

@@ -98,12 +98,7 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocati
         elif not isinstance(exc, ScoutError) and out_of_memory is None:
             _say(stage.name, "run again with --verbose for the full traceback")
         return EXIT_FAILED
-    for part, part_result in result.parts.items():
-        part_who = RunIdentity(
-            who.run_id, who.pipeline_run_id, f"{stage.name}.{part}", who.started_at
-        )
-        ledger.record(spark, config, part_who, part_result.status, result=part_result)
-    ledger.record(spark, config, who, result.status, result=result)
+    ledger.record_result(spark, config, who, result)
     rows = f"read {result.records_read:,}, wrote {result.records_written:,}"
     if result.records_quarantined:
         rows += f", quarantined {result.records_quarantined:,}"

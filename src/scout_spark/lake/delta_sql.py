@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Sequence
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
+
+from scout_spark.runtime.jvm import delta_log_version, is_connect
 
 NOT_A_TABLE = ("DELTA_TABLE_ONLY_OPERATION", "DELTA_MISSING_DELTA_TABLE", "PATH_NOT_FOUND")
 
@@ -27,20 +29,43 @@ def history(spark: SparkSession, path: str, limit: int | None = None) -> DataFra
     return spark.sql(f"DESCRIBE HISTORY {table_ref(path)}{suffix}")
 
 
+def commit_row(spark: SparkSession, path: str, version: int) -> Row | None:
+    """The history row of commit `version` (None when the log no longer holds it). Rows
+    are collected as they are: a projection over DESCRIBE HISTORY costs a second job."""
+    latest = history(spark, path, 1).collect()
+    if latest and latest[0]["version"] == version:
+        return latest[0]
+    return next((r for r in history(spark, path).collect() if r["version"] == version), None)
+
+
 def detail(spark: SparkSession, path: str) -> DataFrame:
     """DESCRIBE DETAIL: one row (numFiles, sizeInBytes, properties...)."""
     return spark.sql(f"DESCRIBE DETAIL {table_ref(path)}")
 
 
-def is_delta_table(spark: SparkSession, path: str) -> bool:
-    """True when a Delta table is at `path` (any other failure is raised, not hidden)."""
+def latest_version(spark: SparkSession, path: str) -> int | None:
+    """The latest committed version of the Delta table at `path`; None when there is no
+    table (any other failure is raised, not hidden). A classic session reads the driver's
+    Delta log (no Spark job); over Connect, DESCRIBE HISTORY answers (one job)."""
+    if is_connect(spark):
+        return history_version(spark, path)
+    return delta_log_version(spark, path)
+
+
+def history_version(spark: SparkSession, path: str) -> int | None:
+    """latest_version through DESCRIBE HISTORY: any session, one Spark job."""
     try:
-        history(spark, path, 1).collect()
+        rows = history(spark, path, 1).collect()
     except AnalysisException as exc:
         if (exc.getCondition() or "") in NOT_A_TABLE or "is not a Delta table" in str(exc):
-            return False
+            return None
         raise
-    return True
+    return int(rows[0]["version"]) if rows else None
+
+
+def is_delta_table(spark: SparkSession, path: str) -> bool:
+    """True when a Delta table is at `path` (any other failure is raised, not hidden)."""
+    return latest_version(spark, path) is not None
 
 
 def _q(name: str) -> str:

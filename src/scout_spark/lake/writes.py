@@ -30,10 +30,7 @@ class DeltaTarget:
 
 def table_version(spark: SparkSession, path: str) -> int | None:
     """Latest committed version of the Delta table at `path`; None when there is no table."""
-    if not delta_sql.is_delta_table(spark, path):
-        return None
-    row = delta_sql.history(spark, path, 1).select("version").first()
-    return None if row is None else int(row["version"])
+    return delta_sql.latest_version(spark, path)
 
 
 # Set on each table as it is created (a write's delta.* options; existing tables ignore
@@ -171,12 +168,7 @@ def merge(
 
 def operation_metrics(spark: SparkSession, path: str, version: int | None) -> dict[str, str]:
     """Delta's operationMetrics of the commit `version` (empty when there is none)."""
-    if version is None:
-        return {}
-    row = delta_sql.history(spark, path, 1).select("version", "operationMetrics").first()
-    if row is None or row["version"] != version:
-        matching = delta_sql.history(spark, path).filter(F.col("version") == version)
-        row = matching.select("operationMetrics").first()
+    row = None if version is None else delta_sql.commit_row(spark, path, version)
     return dict(row["operationMetrics"] or {}) if row is not None else {}
 
 
@@ -208,11 +200,8 @@ def rows_written(spark: SparkSession, path: str, versions: TableVersions) -> int
     if versions.after is None or versions.after == versions.before:
         return 0
     first = 0 if versions.before is None else versions.before + 1
-    history_df = delta_sql.history(spark, path, versions.after - first + 1)
-    metrics = [
-        row["operationMetrics"] or {}
-        for row in history_df.filter(F.col("version") >= first).select("operationMetrics").collect()
-    ]
+    commits = delta_sql.history(spark, path, versions.after - first + 1).collect()
+    metrics = [row["operationMetrics"] or {} for row in commits if row["version"] >= first]
     # A replaceWhere on a data column rewrites files: their untouched rows count as output
     # (numOutputRows) but are only copied (numCopiedRows).
     return sum(int(m.get("numOutputRows", 0)) - int(m.get("numCopiedRows", 0)) for m in metrics)

@@ -88,10 +88,7 @@ def monitoring_row(row: Any) -> tuple[Any, ...]:
 
 
 def _commit_time(spark: SparkSession, path: str, version: int) -> datetime | None:
-    history_df = delta_sql.history(spark, path, 1)
-    row = history_df.select("version", "timestamp").first()
-    if row is None or row["version"] != version:
-        row = delta_sql.history(spark, path).filter(F.col("version") == version).first()
+    row = delta_sql.commit_row(spark, path, version)
     return None if row is None else aware(row["timestamp"])
 
 

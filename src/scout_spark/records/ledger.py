@@ -1,7 +1,8 @@
 """The run ledger: one Delta table under <lake_root>/_ops/ with a row per stage event.
 
 A stage appends a `running` row when it starts and a final row (`succeeded`, `failed`,
-`skipped`) when it ends; `latest_ledger` keeps the newest row per (run_id, stage).
+`skipped`) when it ends, in one commit with a row per part (`silver.transactions`);
+`latest_ledger` keeps the newest row per (run_id, stage).
 """
 
 from datetime import UTC, datetime
@@ -76,7 +77,23 @@ def record(
     error: str | None = None,
 ) -> None:
     """Append one ledger row (a Delta commit of its own)."""
-    row_df = spark.createDataFrame([_row(config, who, status, result, error)], LEDGER_SCHEMA)
+    _append(spark, config, [_row(config, who, status, result, error)])
+
+
+def record_result(
+    spark: SparkSession, config: Config, who: RunIdentity, result: StageResult
+) -> None:
+    """Append a finished stage's row and a row per part (`<stage>.<part>`) in one commit."""
+    rows = [
+        _row(config, RunIdentity(who.run_id, who.pipeline_run_id, f"{who.stage}.{part}",
+                                 who.started_at), part_result.status, part_result)
+        for part, part_result in result.parts.items()
+    ]  # fmt: skip
+    _append(spark, config, [*rows, _row(config, who, result.status, result)])
+
+
+def _append(spark: SparkSession, config: Config, rows: list[tuple]) -> None:
+    row_df = spark.createDataFrame(rows, LEDGER_SCHEMA)
     save_append(delta_writer(row_df), ledger_path(config))
 
 

@@ -197,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     base = load_config("local", overrides=[quiet, *args.overrides])
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = args.json or Path("data", "benchmarks", f"benchmark-{stamp}.json")
+    if args.work_dir is not None:
+        args.work_dir.mkdir(parents=True, exist_ok=True)
     spark = build_spark_session(base)
     folder = Path(tempfile.mkdtemp(prefix="scout-bench-", dir=args.work_dir))
     try:
