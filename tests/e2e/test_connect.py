@@ -1,26 +1,33 @@
-"""The pipeline as a Spark Connect client (no JVM in the job's process) equals the classic run."""
+"""Every job as a Spark Connect client (no JVM in the job's process): the pipeline's lake and
+dashboard equal the classic run's; maintain, report, doctor and rollback run too."""
 
-import dataclasses
 import os
-import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from dashboard import drop_schema, schema_state
+from pipeline_run import (
+    ROOT,
+    PipelineRun,
+    assert_every_stage_succeeded,
+    run,
+    run_options,
+    started,
+)
 from pyspark.sql import DataFrame, SparkSession
 
 from scout_lab.services import connect
 from scout_lab.services.state import free_port
-from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
+from scout_spark.publish.tables import PUBLISH_TABLES
 from scout_spark.runtime.jvm import NO_DELTA
+from scout_spark.schemas import DATASETS
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
-# Publish over Connect is the publish-over-Connect change's part (#22): up to platinum here.
-STAGES = ("bronze", "silver", "gold", "platinum")
-GOLD = ("transactions", "transaction_items", "daily_store_sales", "daily_category_sales",
-        "hourly_sales", "payment_mix")  # fmt: skip
+# Every table the dashboard reads (publish/tables.py).
+COMPARED = tuple(t.lake_name for t in PUBLISH_TABLES)
 
 
 def _client_env(remote: str, services_env: dict[str, str]) -> dict[str, str]:
@@ -31,11 +38,13 @@ def _client_env(remote: str, services_env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _job(name: str, options: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "jobs" / name), *options],
-        capture_output=True, text=True, timeout=1500, env=env, check=False, cwd=ROOT,
-    )  # fmt: skip
+def _job(name: str, options: list[str], env: dict[str, str]) -> str:
+    """jobs/<name> over Connect; its output, once it exited 0 without a traceback."""
+    result = run([sys.executable, str(ROOT / "jobs" / name), *options], env, timeout=1500)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{name}: {output[-3000:]}"
+    assert "Traceback" not in output, f"{name}: {output[-3000:]}"
+    return output
 
 
 def _stable(df: DataFrame) -> DataFrame:
@@ -44,51 +53,81 @@ def _stable(df: DataFrame) -> DataFrame:
     return df.select(*sorted(keep))
 
 
-def test_pipeline_over_connect_equals_classic(
+def _assert_same_tables(spark: SparkSession, lake: Path, classic: Path) -> None:
+    for table in COMPARED:
+        over_connect = _stable(spark.read.format("delta").load(f"{lake}/{table}"))
+        in_classic = _stable(spark.read.format("delta").load(f"{classic}/{table}"))
+        assert over_connect.count() == in_classic.count() > 0, table
+        assert over_connect.exceptAll(in_classic).isEmpty(), table
+        assert in_classic.exceptAll(over_connect).isEmpty(), table
+        cdf = spark.sql(f"SHOW TBLPROPERTIES delta.`{lake}/{table}`")
+        assert {r["key"]: r["value"] for r in cdf.collect()}["delta.enableChangeDataFeed"] == "true"
+
+
+def test_every_job_over_connect_matches_the_classic_run(
     spark: SparkSession,
     test_config: Config,
     services_env: dict[str, str],
     connect_remote: str,
+    classic_run: PipelineRun,
     e2e_landing: Path,
     tmp_path: Path,
 ) -> None:
-    settings = [f"source.root={e2e_landing}/", f"lake.root={tmp_path / 'connect_lake'}/",
-                "spark.shuffle_partitions=2"]  # fmt: skip
-    options = ["--env", "local", *[i for s in settings for i in ("--set", s)]]
+    assert classic_run.result.returncode == 0, classic_run.output[-3000:]
+    lake, schema = tmp_path / "connect_lake", f"e2e_cx_{uuid.uuid4().hex[:8]}"
+    options = run_options(e2e_landing, lake, schema)
     env = _client_env(connect_remote, services_env)
+    try:
+        assert_every_stage_succeeded(_job("run_pipeline.py", [*options, "--run-id", "cx"], env))
+        _assert_same_tables(spark, lake, classic_run.lake)
+        published = schema_state(test_config, schema)
+        assert published == schema_state(test_config, classic_run.schema)
+        assert any(not state.startswith("0/") for state in published)
 
-    result = _job("run_pipeline.py", [*options, "--to-stage", STAGES[-1], "--run-id", "cx"], env)
+        _job("maintain.py", options, env)  # compacts and vacuums: every row stays
+        _assert_same_tables(spark, lake, classic_run.lake)
+        assert "[FAIL]" not in _job("doctor.py", options, env)
+        page = tmp_path / "report.html"
+        _job("report.py", [*options, "--output", str(page)], env)
+        assert "<html" in page.read_text()[:2000].lower()
 
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    assert "Traceback" not in output
-    for number, stage in enumerate(STAGES, start=1):
-        assert f"scout run_pipeline: [{number}/{len(STAGES)}] {stage}" in output
-        assert f"scout {stage}: succeeded in " in output
-
-    classic = _classic_lake(spark, test_config, e2e_landing, tmp_path / "classic_lake")
-    for table in GOLD:
-        over_connect = _stable(
-            spark.read.format("delta").load(f"{tmp_path}/connect_lake/gold/{table}")
-        )
-        in_classic = _stable(spark.read.format("delta").load(f"{classic}/gold/{table}"))
-        assert over_connect.count() == in_classic.count() > 0, table
-        assert over_connect.exceptAll(in_classic).count() == 0, table
-        assert in_classic.exceptAll(over_connect).count() == 0, table
-        cdf = spark.sql(f"SHOW TBLPROPERTIES delta.`{tmp_path}/connect_lake/gold/{table}`")
-        assert {r["key"]: r["value"] for r in cdf.collect()}["delta.enableChangeDataFeed"] == "true"
+        # Undo the pipeline run (and maintain's commits after it): every table it created
+        # is empty again, and so is the dashboard, republished in full.
+        _job("rollback.py", [*options, "--run-id", "cx", "--force"], env)
+        gold = spark.read.format("delta").load(f"{lake}/gold/transactions")
+        assert gold.isEmpty()
+        assert all(state.startswith("0/") for state in schema_state(test_config, schema))
+    finally:
+        drop_schema(test_config, schema)
 
 
-def _classic_lake(spark: SparkSession, config: Config, landing: Path, lake: Path) -> Path:
-    """The same landing through the same stages in this (classic) session."""
-    classic = dataclasses.replace(
-        config,
-        source=dataclasses.replace(config.source, root=landing.as_uri() + "/"),
-        lake=dataclasses.replace(config.lake, root=lake.as_uri() + "/"),
-    )
-    for stage in STAGES:
-        assert invoke(spark, classic, stage).status == "succeeded", stage
-    return lake
+def test_two_connect_clients_take_the_lock_in_turn(
+    spark: SparkSession,
+    services_env: dict[str, str],
+    connect_remote: str,
+    classic_run: PipelineRun,
+    e2e_landing: Path,
+    tmp_path: Path,
+) -> None:
+    """Two bronze jobs at once over Connect on one lake: the lock (lake/lock_store.py: a
+    local file here, S3 conditional writes on a bucket; no Hadoop FileSystem) lets one in
+    at a time, the other waits, and each file's rows land once."""
+    lake = tmp_path / "lake"
+    options = [*run_options(e2e_landing, lake, "unused"), "--set", "lake.lock_wait_seconds=900"]
+    env = _client_env(connect_remote, services_env)
+    job = [sys.executable, str(ROOT / "jobs" / "bronze_ingest.py"), *options]
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with started(job, env, logs[0]) as first, started(job, env, logs[1]) as second:
+        codes = (first.wait(timeout=1500), second.wait(timeout=1500))
+    outputs = [log.read_text() for log in logs]
+    assert codes == (0, 0), outputs
+    # Each dataset has a lock of its own (bronze_<dataset>): a job waits for those the
+    # other holds, then finds their files ingested.
+    assert any("waiting for bronze_" in out for out in outputs), outputs
+    for table in DATASETS:
+        ours = spark.read.format("delta").load(f"{lake}/bronze/{table}")
+        theirs = spark.read.format("delta").load(f"{classic_run.lake}/bronze/{table}")
+        assert ours.count() == theirs.count() > 0, table
 
 
 def test_job_against_a_server_without_delta_exits_1_with_one_line(
@@ -103,7 +142,8 @@ def test_job_against_a_server_without_delta_exits_1_with_one_line(
         assert server.is_running, server.describe()
         options = ["--env", "local", "--set", f"lake.root={tmp_path / 'lake'}/",
                    "--set", f"source.root={tmp_path / 'landing'}/"]  # fmt: skip
-        result = _job("bronze_ingest.py", options, _client_env(connect.remote(port), services_env))
+        env = _client_env(connect.remote(port), services_env)
+        result = run([sys.executable, str(ROOT / "jobs" / "bronze_ingest.py"), *options], env)
     finally:
         connect.stop(state)
     output = result.stdout + result.stderr

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from dashboard import drop_schema
 from psycopg import sql
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
@@ -152,8 +153,7 @@ def fresh_schema(config: Config) -> Iterator[Config]:
     """The config pointed at a new Postgres schema, dropped afterwards."""
     schema = f"pub_{uuid.uuid4().hex[:10]}"
     yield dataclasses.replace(config, postgres=dataclasses.replace(config.postgres, schema=schema))
-    with psycopg.connect(**psycopg_kwargs(config.postgres), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    drop_schema(config, schema)
 
 
 def with_lake_root(config: Config, root: Path) -> Config:
@@ -192,19 +192,6 @@ def row_versions(config: Config, table: str) -> dict[tuple[Any, ...], str]:
     spec = next(t for t in PUBLISH_TABLES if t.pg_table == table)
     keys = ", ".join(spec.keys)
     return {tuple(r[:-1]): r[-1] for r in pg(config, f"SELECT {keys}, xmin::text FROM {table}")}
-
-
-STATE_SQL = ", ".join(
-    f"(SELECT count(*) || '/' || coalesce(sum(hashtext(t::text)::bigint), 0) FROM {t.pg_table} AS t)"
-    for t in PUBLISH_TABLES
-)
-
-
-def dashboard_state(conn: psycopg.Connection) -> tuple[str, ...]:
-    """Row count and content checksum of every dashboard table, from ONE snapshot."""
-    row = conn.execute(f"SELECT {STATE_SQL}").fetchone()
-    assert row is not None
-    return tuple(row)
 
 
 def published_versions(config: Config) -> dict[str, int]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from publish_lake import dashboard_state
+from dashboard import dashboard_state
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 

@@ -7,14 +7,8 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from publish_lake import (
-    DAYS,
-    assert_matches_lake,
-    customer_rows,
-    dashboard_state,
-    day_rows,
-    write_table,
-)
+from dashboard import dashboard_state
+from publish_lake import DAYS, assert_matches_lake, customer_rows, day_rows, write_table
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
