@@ -30,6 +30,11 @@ def schema_state(config: Config, schema: str) -> tuple[str, ...]:
         return dashboard_state(conn)
 
 
+def config_state(config: Config) -> tuple[str, ...]:
+    """dashboard_state of the schema `config` publishes to."""
+    return schema_state(config, config.postgres.schema)
+
+
 def drop_schema(config: Config, schema: str) -> None:
     """DROP SCHEMA ... CASCADE, if it exists."""
     with psycopg.connect(**psycopg_kwargs(config.postgres), autocommit=True) as conn:

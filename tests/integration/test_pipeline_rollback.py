@@ -8,9 +8,8 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
-from dashboard import dashboard_state
+from dashboard import config_state
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -25,7 +24,6 @@ from scout_spark.lake.as_of import AsOf
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.ops.rollback import NEVER_ROLLED_BACK
 from scout_spark.parallel import for_each
-from scout_spark.publish.connection import psycopg_kwargs
 from scout_spark.records.ledger import latest_ledger, read_ledger
 
 pytestmark = pytest.mark.postgres
@@ -61,12 +59,6 @@ def _lake_differs(spark: SparkSession, config: Config, snapshot: Snapshot) -> bo
     if tables.keys() != snapshot.keys():
         return True
     return any(_rows(spark, path) != snapshot[name] for name, path in tables.items())
-
-
-def _dashboard(config: Config) -> tuple[str, ...]:
-    with psycopg.connect(**psycopg_kwargs(config.postgres), autocommit=True) as conn:
-        conn.execute(f"SET search_path = {config.postgres.schema}")
-        return dashboard_state(conn)
 
 
 def _pipeline(spark: SparkSession, config: Config, run_id: str) -> int:
@@ -106,21 +98,21 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
         # got no new day, so only its stage rows are checked.
         statuses = _statuses(spark, config, RUN2)
         assert {statuses.get(s) for s in PIPELINE_ORDER[:-1]} == {"succeeded"}, statuses
-        lake_before, dashboard_before = _lake(spark, before), _dashboard(before)
+        lake_before, dashboard_before = _lake(spark, before), config_state(before)
         between = _finished_at(spark, config, RUN1)
 
         assert _lake_differs(spark, config, lake_before)
-        dashboard_p2 = _dashboard(config)
+        dashboard_p2 = config_state(config)
         assert dashboard_p2 != dashboard_before
 
         refused = rollback_parser().parse_args(["--run-id", RUN1])
         assert roll_back(spark, config, refused) == 1  # run 2 wrote the same tables later
-        assert _dashboard(config) != dashboard_before
+        assert config_state(config) != dashboard_before
 
         assert roll_back(spark, config, rollback_parser().parse_args(["--run-id", RUN2])) == 0
         lake_after = _lake(spark, config)
         assert {k: v for k, v in lake_after.items() if v or k in lake_before} == lake_before
-        assert _dashboard(config) == dashboard_before
+        assert config_state(config) == dashboard_before
 
         rollback_rows = latest_ledger(read_ledger(spark, config)).filter(
             F.col("stage") == "rollback"
@@ -134,7 +126,7 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
 
         # The rolled-back day lands again on the next run, exactly once.
         assert _pipeline(spark, config, "p3") == 0
-        assert _dashboard(config) == dashboard_p2
+        assert config_state(config) == dashboard_p2
 
         # Time travel: gold rebuilt from silver as it was between run 1 and run 2 equals
         # run 1's gold.

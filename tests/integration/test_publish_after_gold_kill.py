@@ -3,13 +3,13 @@
 from collections.abc import Callable
 
 import pytest
+from dashboard import config_state
 from publish_lake import fresh_schema
 from pyspark.sql import SparkSession
 from silver_lake import (
     add_second_delivery,
     run,
 )
-from test_pipeline_rollback import _dashboard
 
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config
@@ -32,7 +32,7 @@ def test_publish_refuses_a_gold_half_rebuilt_by_a_killed_run_until_gold_reruns(
     with fresh_schema(lake_copy("gold_kill")) as config:
         invoke(spark, config, "gold")
         invoke(spark, config, "publish")
-        published = _dashboard(config)
+        published = config_state(config)
         add_second_delivery(spark, config)
         run(spark, config)  # silver moves on: gold restates the new dates
 
@@ -51,12 +51,12 @@ def test_publish_refuses_a_gold_half_rebuilt_by_a_killed_run_until_gold_reruns(
                 invoke(spark, config, "gold")
         with pytest.raises(ScoutError, match=r"gold run .* did not finish"):
             invoke(spark, config, "publish")
-        assert _dashboard(config) == published
+        assert config_state(config) == published
 
         rerun = invoke(spark, config, "gold")
         assert rerun.status == "succeeded" and "did not finish" in rerun.metrics["reason"]
         invoke(spark, config, "publish")
-        healed = _dashboard(config)
+        healed = config_state(config)
         assert healed != published
 
     with fresh_schema(lake_copy("gold_clean")) as clean:
@@ -64,4 +64,4 @@ def test_publish_refuses_a_gold_half_rebuilt_by_a_killed_run_until_gold_reruns(
         run(spark, clean)
         invoke(spark, clean, "gold")
         invoke(spark, clean, "publish")
-        assert _dashboard(clean) == healed
+        assert config_state(clean) == healed
