@@ -12,9 +12,9 @@ from scout_spark.config import Config
 from scout_spark.errors import ScoutError
 
 
-def _small_files_table(spark: SparkSession, config: Config) -> str:
-    """gold/transactions in 6 appends over 2 sales dates (12 small files)."""
-    path = config.lake_path("gold", "transactions")
+def _small_files_table(spark: SparkSession, config: Config, *name: str) -> str:
+    """gold/transactions (or `name`) in 6 appends over 2 sales dates (12 small files)."""
+    path = config.lake_path(*(name or ("gold", "transactions")))
     for n in range(6):
         rows_df = spark.range(n * 50, n * 50 + 50).select(
             F.format_string("T%05d", "id").alias("transaction_id"),
@@ -46,6 +46,7 @@ def test_maintain_compacts_zorders_and_keeps_rows(
 ) -> None:
     config = lake_config("optimize")
     path = _small_files_table(spark, config)
+    other = _small_files_table(spark, config, "platinum", "monitors")  # another writer's lock
     before_df = spark.read.format("delta").load(path)
     expected = before_df.collect()
     assert _files(spark, path) == 12
@@ -55,6 +56,8 @@ def test_maintain_compacts_zorders_and_keeps_rows(
     assert _files(spark, path) == 2  # one file per sales_date partition
     assert result.metrics["gold/transactions.files_removed"] == "12"
     assert result.metrics["gold/transactions.zorder"] == "store_id"
+    assert _files(spark, other) == 2
+    assert result.metrics["platinum/monitors.files_removed"] == "12"
     history = DeltaTable.forPath(spark, path).history(1).first()
     assert history["operation"] == "OPTIMIZE"
     assert history["operationParameters"]["zOrderBy"] == '["store_id"]'

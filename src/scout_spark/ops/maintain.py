@@ -19,7 +19,9 @@ from scout_spark.lake import delta_sql
 from scout_spark.lake.catalog import lake_tables
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.table_locks import locks_for
+from scout_spark.lake.tables import lock_name
 from scout_spark.lake.writes import operation_metrics, table_version
+from scout_spark.parallel import for_each
 from scout_spark.results import StageResult, TableVersions
 from scout_spark.session import temporary_conf
 
@@ -92,31 +94,55 @@ def _check(locks: list[TableLock]) -> None:
         lock.check()
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What this run does to each table: the options and each layer's VACUUM retention."""
+
+    ctx: RunContext[MaintainOptions]
+    hours: dict[str, int]
+
+    def table(self, name: str, path: str) -> tuple[TableVersions, dict[str, str]]:
+        """OPTIMIZE, then VACUUM, one table under its writer's lock."""
+        spark, options = self.ctx.spark, self.ctx.options
+        layer = getattr(self.ctx.config.maintenance, layer_of(name))
+        with locks_for(spark, self.ctx.config, [name], self.ctx.who.run_id) as locks:
+            before = table_version(spark, path)
+            done: dict[str, str] = {}
+            if layer.optimize and not options.skip_optimize:
+                _check(locks)
+                done |= _optimize(spark, path, layer.zorder.get(name.split("/", 1)[1]))
+            if not options.skip_vacuum:
+                _check(locks)
+                done |= _vacuum(spark, path, self.hours[layer_of(name)], dry_run=options.dry_run)
+            return TableVersions(before, table_version(spark, path)), done
+
+    def group(self, tables: dict[str, str]) -> dict[str, tuple[TableVersions, dict[str, str]]]:
+        return {name: self.table(name, path) for name, path in tables.items()}
+
+
+def lock_groups(tables: dict[str, str]) -> list[dict[str, str]]:
+    """The tables by the lock their writer takes (a table without one alone), in order."""
+    groups: dict[str, dict[str, str]] = {}
+    for name, path in tables.items():
+        groups.setdefault(lock_name(name) or name, {})[name] = path
+    return list(groups.values())
+
+
 def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
-    """OPTIMIZE and VACUUM every table of the selected layers, as configured."""
+    """OPTIMIZE and VACUUM every table of the selected layers, as configured: the tables
+    of different writers' locks at once (a few Spark jobs each, mostly waiting on the
+    driver), those of one lock one after the other."""
     spark, options, settings = ctx.spark, ctx.options, ctx.config.maintenance
     layers = list(options.layer or LAYERS)
     window = settings.rollback_window_hours
     hours = {name: retention_hours(options.retention_hours, getattr(settings, name), window)
              for name in layers}  # fmt: skip
     tables = {n: p for n, p in lake_tables(spark, ctx.config).items() if layer_of(n) in layers}
-    versions: dict[str, TableVersions] = {}
-    metrics: dict[str, str] = {}
-    for name, path in tables.items():
-        layer = getattr(settings, layer_of(name))
-        leaf = name.split("/", 1)[1]
-        with locks_for(spark, ctx.config, [name], ctx.who.run_id) as locks:
-            before = table_version(spark, path)
-            done: dict[str, str] = {}
-            if layer.optimize and not options.skip_optimize:
-                _check(locks)
-                done |= _optimize(spark, path, layer.zorder.get(leaf))
-            if not options.skip_vacuum:
-                _check(locks)
-                with _vacuum_settings(spark):
-                    done |= _vacuum(spark, path, hours[layer_of(name)], dry_run=options.dry_run)
-            versions[name] = TableVersions(before, table_version(spark, path))
-        metrics |= {f"{name}.{k}": v for k, v in done.items() if v}
+    with _vacuum_settings(spark):  # once for the run: the threads share the session
+        done = for_each(_Plan(ctx, hours).group, lock_groups(tables))
+    results = {name: result for group in done for name, result in group.items()}
+    versions = {name: results[name][0] for name in tables}
+    metrics = {f"{n}.{k}": v for n in tables for k, v in results[n][1].items() if v}
     compacted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_removed"))
     deleted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_deleted"))
     return StageResult(
