@@ -67,6 +67,17 @@ def test_maintain_compacts_zorders_and_keeps_rows(
     tables = result.tables["gold/transactions"]
     assert (tables.before, tables.after) == (5, 6)
 
+    again = run_stage(config, "maintain", skip_vacuum=True)  # nothing written since
+
+    assert again.metrics["gold/transactions.optimize_skipped"] == (
+        "unchanged since its OPTIMIZE, version 6"
+    )
+    assert "gold/transactions.files_removed" not in again.metrics
+    assert (again.tables["gold/transactions"].before, again.tables["gold/transactions"].after) == (
+        6, 6
+    )  # fmt: skip
+    assert "2 unchanged since their last OPTIMIZE" in again.summary
+
 
 def test_maintain_vacuum_deletes_only_outside_the_window(
     spark: SparkSession, lake_config, run_stage

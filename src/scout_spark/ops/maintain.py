@@ -1,5 +1,8 @@
 """jobs/maintain.py: OPTIMIZE (compaction, Z-ORDER on filter columns) and VACUUM per layer.
 
+A table no commit changed since its latest OPTIMIZE (with the same Z-ORDER columns) is
+not optimized again: Delta's ZORDER would rewrite every file of it for nothing.
+
 Settings per layer come from `maintenance.<layer>` in config. VACUUM never keeps less
 than `maintenance.rollback_window_hours`: a shorter retention (from config or from
 --retention-hours) is refused, because it would delete files that a rollback or a
@@ -7,10 +10,12 @@ time-travel read inside that window needs. Each table is maintained under its wr
 lock, so maintenance never races the pipeline.
 """
 
+import json
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from pyspark.sql import SparkSession
+from pyspark.sql import Row, SparkSession
 
 from scout_spark.config.model import LayerMaintenance
 from scout_spark.context import RunContext
@@ -28,6 +33,8 @@ from scout_spark.session import temporary_conf
 LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
 RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
 VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled"
+VACUUM_COMMITS = frozenset({"VACUUM START", "VACUUM END"})  # change no data
+HISTORY_LOOKBACK = 20  # commits searched for the latest OPTIMIZE
 
 
 @dataclass(frozen=True)
@@ -71,13 +78,34 @@ def _vacuum_settings(spark: SparkSession) -> AbstractContextManager[None]:
     return temporary_conf(spark, {RETENTION_CHECK: "false", VACUUM_LOGGING: "true"})
 
 
+def optimized_version(history: Iterable[Row], columns: list[str]) -> int | None:
+    """The version of the table's latest OPTIMIZE (Z-ordered by `columns`) when no later
+    commit changed its data, from its history rows (newest first); else None.
+
+    Delta's ZORDER rewrites every file of the table each time (a file already in order
+    too): a table nothing wrote to since is left as it is.
+    """
+    for row in history:
+        if row["operation"] == "OPTIMIZE":
+            params = row["operationParameters"] or {}
+            ordered = json.loads(params.get("zOrderBy") or "[]")
+            return int(row["version"]) if ordered == columns else None
+        if row["operation"] not in VACUUM_COMMITS:
+            return None
+    return None
+
+
 def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, str]:
     columns = [c.strip() for c in (zorder or "").split(",") if c.strip()]
+    done = {"zorder": ",".join(columns)}
+    history = delta_sql.history(spark, path, HISTORY_LOOKBACK).collect()
+    if (version := optimized_version(history, columns)) is not None:
+        return done | {"optimize_skipped": f"unchanged since its OPTIMIZE, version {version}"}
     zorder_by = f" ZORDER BY ({', '.join(f'`{c}`' for c in columns)})" if columns else ""
     metrics_df = spark.sql(f"OPTIMIZE {delta_sql.table_ref(path)}{zorder_by}")
     row = metrics_df.select("metrics.numFilesAdded", "metrics.numFilesRemoved").first()
     added, removed = (0, 0) if row is None else (row[0] or 0, row[1] or 0)
-    return {"files_removed": str(removed), "files_added": str(added), "zorder": ",".join(columns)}
+    return done | {"files_removed": str(removed), "files_added": str(added)}
 
 
 def _vacuum(spark: SparkSession, path: str, hours: int, *, dry_run: bool) -> dict[str, str]:
@@ -145,10 +173,12 @@ def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
     metrics = {f"{n}.{k}": v for n in tables for k, v in results[n][1].items() if v}
     compacted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_removed"))
     deleted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_deleted"))
+    unchanged = sum(k.endswith(".optimize_skipped") for k in metrics)
     return StageResult(
         tables=versions,
         metrics=metrics,
         summary=f"{len(tables)} tables in {', '.join(layers)}: {compacted} small files "
         f"compacted, {deleted} unreferenced files vacuumed"
+        + (f", {unchanged} unchanged since their last OPTIMIZE" if unchanged else "")
         + (" (dry run: nothing deleted)" if options.dry_run else ""),
     )
