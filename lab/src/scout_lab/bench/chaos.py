@@ -3,7 +3,8 @@ and dashboard table with an uninterrupted run; then two pipeline runs at once.
 
 Per stage: its starting state is prepared once (chaos_prepare), a reference run times
 it, and each trial SIGKILLs the stage's spark-submit process group at a moment drawn
-from the seed in [0, reference seconds], reruns it and compares (chaos_compare). The
+from the seed in [0, reference seconds] (a run that ends first is tried again at a moment
+inside its own time), reruns it and compares (chaos_compare). The
 table (stdout) and every trial's figures (JSON under data/chaos/) say what was lost.
 """
 
@@ -36,7 +37,7 @@ from scout_lab.bench.chaos_report import (
     two_runs_row,
 )
 from scout_lab.bench.chaos_state import RUN_SETTINGS, World, drop_world
-from scout_lab.bench.chaos_trial import kill_moment, reference, state_of, trial
+from scout_lab.bench.chaos_trial import TrialResult, reference, state_of, trial, until_killed
 from scout_lab.services import load_services_env
 from scout_spark.config import Config, load_config
 from scout_spark.session import build_spark_session
@@ -73,18 +74,23 @@ def _stage(
     say(f"{stage}: reference run {ref.seconds:.1f}s")
     results = []
     for number in range(trials):
-        kill_at = kill_moment(seed, stage, number, ref.seconds)
-        result = trial(spark, stage, start, ref, folder / f"trial-{number}", kill_at, number)
-        c = result.comparison
-        say(
-            f"{stage} trial {number}: kill at {kill_at:.1f}s (killed: {result.killed.killed}), "
-            f"rerun exit {result.rerun.returncode}, "
-            + ("equal" if result.equal else f"lost {c.total('lost')}, duplicated "
-               f"{c.total('duplicated')}, extra {c.total('extra')} in {sorted(c.differing())}")
-        )  # fmt: skip
-        results.append(result)
-        if not keep:
-            drop_world(result.world)
+
+        def attempt(kill_at: float, suffix: str, number: int = number) -> TrialResult:
+            where = folder / f"trial-{number}{suffix}"
+            result = trial(spark, stage, start, ref, where, kill_at, number)
+            c = result.comparison
+            say(
+                f"{stage} trial {number}{suffix}: kill at {kill_at:.1f}s (killed: "
+                f"{result.killed.killed}, after {result.killed.seconds:.1f}s), rerun exit "
+                f"{result.rerun.returncode}, "
+                + ("equal" if result.equal else f"lost {c.total('lost')}, duplicated "
+                   f"{c.total('duplicated')}, extra {c.total('extra')} in {sorted(c.differing())}")
+            )  # fmt: skip
+            if not keep:
+                drop_world(result.world)
+            return result
+
+        results.append(until_killed(attempt, seed, stage, number, ref.seconds))
     if not keep:
         drop_world(ref.world)
     return stage_row(stage, results), [trial_json(r) for r in results]

@@ -47,7 +47,12 @@ def trial_json(result: TrialResult) -> dict[str, Any]:
         "duplicated": result.comparison.total("duplicated"),
         "extra": result.comparison.total("extra"),
         "differing_tables": _differing(result.comparison),
+        "earlier_attempts": [trial_json(e) for e in result.earlier],
     }
+
+
+def _attempts(trials: Sequence[TrialResult]) -> list[TrialResult]:
+    return [a for t in trials for a in (*t.earlier, t)]
 
 
 def stage_row(stage: str, trials: Sequence[TrialResult]) -> dict[str, Any]:
@@ -56,10 +61,10 @@ def stage_row(stage: str, trials: Sequence[TrialResult]) -> dict[str, Any]:
         "trials": len(trials),
         "killed": sum(t.killed.killed for t in trials),
         "equal": sum(t.equal for t in trials),
-        "rows lost": sum(t.comparison.total("lost") for t in trials),
-        "rows duplicated": sum(t.comparison.total("duplicated") for t in trials),
-        "rows extra": sum(t.comparison.total("extra") for t in trials),
-        "failed reruns": sum(t.rerun.returncode != 0 for t in trials),
+        "rows lost": sum(a.comparison.total("lost") for a in _attempts(trials)),
+        "rows duplicated": sum(a.comparison.total("duplicated") for a in _attempts(trials)),
+        "rows extra": sum(a.comparison.total("extra") for a in _attempts(trials)),
+        "failed reruns": sum(a.rerun.returncode != 0 for a in _attempts(trials)),
     }
 
 
@@ -91,6 +96,7 @@ def two_runs_json(result: TwoRuns) -> dict[str, Any]:
             for t in result.twins
         ],
         "differing_tables": _differing(result.comparison),
+        "earlier_attempts": [trial_json(e) for e in result.earlier],
     }
 
 

@@ -1,12 +1,14 @@
 """One chaos trial: a stage's spark-submit SIGKILLed (its whole process group) at a chosen
 moment, rerun to the end, and its lake and dashboard compared with an uninterrupted run."""
 
+import dataclasses
 import os
 import random
 import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,9 +159,33 @@ class TrialResult:
     rerun: Run
     comparison: Comparison
 
+    earlier: tuple["TrialResult", ...] = ()  # attempts whose run ended before its moment
+
     @property
     def equal(self) -> bool:
-        return self.rerun.returncode == 0 and self.comparison.equal
+        own = self.rerun.returncode == 0 and self.comparison.equal
+        return own and all(e.equal for e in self.earlier)
+
+
+ATTEMPTS = 3  # per trial, while its run ends before the kill moment
+
+
+def until_killed(
+    attempt: Callable[[float, str], TrialResult], seed: int, stage: str, number: int,
+    seconds: float,
+) -> TrialResult:  # fmt: skip
+    """One trial: `attempt(kill_at, suffix)` at the seed's moment in [0, seconds]; when
+    that run ended before its moment (the machine ran faster than the reference), again
+    at a moment drawn inside that run's own time, up to ATTEMPTS in all. The last attempt,
+    the earlier ones in its `earlier` (they count: each was rerun and compared too)."""
+    kill_at, earlier = kill_moment(seed, stage, number, seconds), []
+    result = attempt(kill_at, "")
+    while not result.killed.killed and len(earlier) < ATTEMPTS - 1:
+        earlier.append(result)
+        again = len(earlier)
+        kill_at = kill_moment(seed, f"{stage}:again{again}", number, result.killed.seconds)
+        result = attempt(kill_at, f"-again{again}")
+    return dataclasses.replace(result, earlier=tuple(earlier))
 
 
 @dataclass(frozen=True)
