@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
         "--work", type=Path, default=None,
         help="folder for the states (reused when it holds prepared ones)",
     )  # fmt: skip
+    parser.add_argument(
+        "--rerun", choices=("in-process", "spark-submit"), default="in-process",
+        help="how a killed stage is rerun: in this session (no JVM start) or as its job",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep every lake and schema")
     parser.add_argument("--json", type=Path, default=None, help="figures file")
     parser.add_argument("--set", action="append", default=[], dest="overrides",
@@ -68,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _stage(
     spark: SparkSession, stage: str, start: World, folder: Path, trials: int, seed: int,
-    keep: bool,
+    keep: bool, in_process: bool,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     ref = reference(spark, stage, start, folder / "reference")
     say(f"{stage}: reference run {ref.seconds:.1f}s")
@@ -77,7 +81,7 @@ def _stage(
 
         def attempt(kill_at: float, suffix: str, number: int = number) -> TrialResult:
             where = folder / f"trial-{number}{suffix}"
-            result = trial(spark, stage, start, ref, where, kill_at, number)
+            result = trial(spark, stage, start, ref, where, kill_at, number, in_process)
             c = result.comparison
             say(
                 f"{stage} trial {number}{suffix}: kill at {kill_at:.1f}s (killed: "
@@ -131,7 +135,7 @@ def run_chaos(spark: SparkSession, base: Config, work: Path, args: argparse.Name
         try:
             row, trials[stage] = _stage(
                 spark, stage, prepared.before[stage], work / "trials" / stage, args.trials,
-                args.seed, args.keep,
+                args.seed, args.keep, args.rerun == "in-process",
             )  # fmt: skip
         except (RuntimeError, TimeoutError) as exc:
             say(f"{stage}: {exc}")
@@ -146,6 +150,7 @@ def run_chaos(spark: SparkSession, base: Config, work: Path, args: argparse.Name
     return {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": args.seed,
+        "rerun": args.rerun,
         "landing": {"days": size.days, "transactions_per_day": size.transactions_per_day},
         "rows": rows,
         "trials": trials,

@@ -230,8 +230,10 @@ def finish(
 
 def trial(
     spark: SparkSession, stage: str, prepared: World, ref: Reference, folder: Path, kill_at: float,
-    number: int = 0,
+    number: int = 0, rerun_in_process: bool = True,
 ) -> TrialResult:  # fmt: skip
-    """Kill the stage `kill_at` seconds after its spark-submit started, rerun it the same
-    way, compare with `ref`."""
-    return finish(spark, kill(stage, prepared, folder, kill_at, number), ref)
+    """Kill the stage `kill_at` seconds after its spark-submit started, rerun it (in this
+    session, as a retry in a running driver would, or as a spark-submit), compare with
+    `ref`."""
+    killed = kill(stage, prepared, folder, kill_at, number)
+    return finish(spark, killed, ref, in_process=rerun_in_process)
