@@ -7,7 +7,13 @@ from pyspark.sql import SparkSession
 
 from scout_lab.bench.chaos_prepare import STAGES, Prepared
 from scout_lab.bench.chaos_state import drop_world
-from scout_lab.bench.chaos_trial import finish, kill, kill_moment, reference
+from scout_lab.bench.chaos_trial import (
+    finish,
+    kill,
+    kill_moment,
+    prepared_reference,
+    reference,
+)
 
 pytestmark = pytest.mark.e2e
 SEED = 15  # fixes each stage's kill moment: a share of its uninterrupted run
@@ -18,12 +24,14 @@ def test_stage_killed_then_rerun_equals_uninterrupted(
     spark: SparkSession, chaos_prepared: Prepared, stage: str
 ) -> None:
     """Each stage starts from the session's shared prepared state (tests/conftest.py). The
-    reference runs in this session (the stage's own seconds, no JVM start); the killed
-    spark-submit dies `kill_moment` seconds after its stage began (its ledger row), inside
-    the stage's work; the rerun runs in this session, as a retry would."""
+    reference is the uninterrupted run of the stage that prepared the next state (a
+    pipeline stage's), else a run in this session (the stage's own seconds, no JVM start);
+    the killed spark-submit dies `kill_moment` seconds after its stage began (its ledger
+    row), inside the stage's work; the rerun runs in this session, as a retry would."""
     start = chaos_prepared.before[stage]
     folder = chaos_prepared.landing.parent / "killed" / stage
-    ref = reference(spark, stage, start, folder / "reference", in_process=True)
+    shared = prepared_reference(spark, chaos_prepared, stage)
+    ref = shared or reference(spark, stage, start, folder / "reference", in_process=True)
     moment = kill_moment(SEED, stage, 0, ref.seconds)
     killed = kill(stage, start, folder / "trial", moment, from_stage_start=True)
     try:
@@ -39,5 +47,6 @@ def test_stage_killed_then_rerun_equals_uninterrupted(
         assert not differing, f"{stage} killed at {moment}s, rerun: {differing}"
         assert result.comparison.tables, "nothing compared"
     finally:
-        drop_world(ref.world)
+        if shared is None:
+            drop_world(ref.world)
         drop_world(killed.world)

@@ -124,3 +124,15 @@ def test_checkpoints_compare_by_each_consumers_latest_row_per_source(spark, tmp_
     missing = saved("missing", ("silver/items", 3, 1), ("silver/items", 3, 2))
     assert compare({"t": reference}, {"t": again}).equal
     assert compare({"t": reference}, {"t": missing}).tables["t"].lost == 1
+
+
+def test_locations_compare_relative_to_each_lake_they_were_written_in() -> None:
+    columns = ["table_name", "location"]
+    run = multiset(columns, [("a", "file:///t/trial/lake/gold/a"), ("b", "file:///p/run/lake/b")],
+                   "pg:data_lake_registry", ("file:///t/trial/lake", "file:///p/run/lake"))  # fmt: skip
+    reference = multiset(columns, [("a", "file:///p/run/lake/gold/a"), ("b", "file:///r/lake/b")],
+                         "pg:data_lake_registry", ("file:///r/lake", "file:///p/run/lake"))  # fmt: skip
+    assert diff(reference, run).equal
+    elsewhere = multiset(columns, [("a", "file:///x/lake/gold/a"), ("b", "file:///p/run/lake/b")],
+                         "pg:data_lake_registry", ("file:///t/trial/lake", "file:///p/run/lake"))  # fmt: skip
+    assert diff(reference, elsewhere).lost == 1  # a location in no lake of the run's stays

@@ -1,9 +1,11 @@
-"""The chaos trial's moving parts: seeded kill moments, the job command, the group kill."""
+"""The chaos trial's moving parts: seeded kill moments, the job command, the group kill,
+the prepared states."""
 
 import os
 import time
 from pathlib import Path
 
+from scout_lab.bench.chaos_prepare import STAGES, Prepared
 from scout_lab.bench.chaos_state import world
 from scout_lab.bench.chaos_trial import job_command, kill_moment, submit
 from scout_spark.config import load_config
@@ -77,3 +79,16 @@ def test_a_work_folder_prepared_for_other_stages_is_prepared_again(
     result = chaos.run_chaos(None, base, tmp_path, args)  # type: ignore[arg-type]
     assert events == ["drop ['silver']", "prepare ('gold',)"]
     assert result["rows"] == [{"stage": "gold"}]
+
+
+def test_the_state_a_pipeline_stage_left_is_the_next_stages_prepared_one(tmp_path: Path) -> None:
+    base = load_config("local")
+    states = {s: world(base, tmp_path / s, tmp_path / "landing") for s in STAGES[:5]}
+    after_run2 = world(base, tmp_path / "after-run2", tmp_path / "landing")
+    prepared = Prepared(tmp_path / "landing", states | {"rollback": after_run2}, after_run2)
+    assert prepared.after("bronze") is states["silver"]
+    assert prepared.after("platinum") is states["publish"]
+    assert prepared.after("publish") is after_run2
+    assert prepared.after("rollback") is None and prepared.after("maintain") is None
+    only_bronze = Prepared(tmp_path / "landing", {"bronze": states["bronze"]}, after_run2)
+    assert only_bronze.after("bronze") is None  # silver's state was not saved

@@ -94,15 +94,19 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _relative(value: Any, lake_root: str) -> Any:
-    """A location under this run's lake root, as one under any lake root."""
-    if lake_root and isinstance(value, str) and value.startswith(lake_root):
-        return LAKE + value[len(lake_root) :]
+def _relative(value: Any, lake_root: str | tuple[str, ...]) -> Any:
+    """A location under this run's lake root (or any of `lake_root`), as one under any."""
+    for root in (lake_root,) if isinstance(lake_root, str) else lake_root:
+        if root and isinstance(value, str) and value.startswith(root):
+            return LAKE + value[len(root) :]
     return value
 
 
 def multiset(
-    columns: list[str], rows: Iterable[Iterable[Any]], table: str = "", lake_root: str = ""
+    columns: list[str],
+    rows: Iterable[Iterable[Any]],
+    table: str = "",
+    lake_root: str | tuple[str, ...] = "",
 ) -> Counter:
     """Rows without their volatile columns, locations made relative to `lake_root`."""
     volatile = VOLATILE | VOLATILE_IN.get(table, frozenset())
@@ -133,7 +137,9 @@ def s3_delta_tables(s3: Any, bucket: str, prefix: str) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def lake_rows(spark: SparkSession, path: str, lake_root: str = "", name: str = "") -> Counter:
+def lake_rows(
+    spark: SparkSession, path: str, lake_root: str | tuple[str, ...] = "", name: str = ""
+) -> Counter:
     """The current version's rows of one Delta table (small tables: collected here)."""
     df = spark.read.format("delta").load(path)
     if name in LATEST_ROW:
@@ -143,15 +149,21 @@ def lake_rows(spark: SparkSession, path: str, lake_root: str = "", name: str = "
     return multiset(df.columns, df.collect(), lake_root=lake_root)
 
 
-def lake_state(spark: SparkSession, tables: dict[str, Any], lake_root: str) -> dict[str, Counter]:
+def lake_state(
+    spark: SparkSession, tables: dict[str, Any], lake_root: str | tuple[str, ...]
+) -> dict[str, Counter]:
     """Every table's rows, several tables at once (small reads: their latencies overlap)."""
     rows = for_each(lambda item: lake_rows(spark, str(item[1]), lake_root, item[0]), tables.items())
     return dict(zip(tables, rows, strict=True))
 
 
-def dashboard_rows(config: Config) -> dict[str, Counter]:
-    """Every table of the config's Postgres schema (but the migration record), as rows."""
-    schema, lake_root = config.postgres.schema, config.lake.root.rstrip("/")
+def dashboard_rows(
+    config: Config, lake_root: str | tuple[str, ...] | None = None
+) -> dict[str, Counter]:
+    """Every table of the config's Postgres schema (but the migration record), as rows;
+    locations relative to `lake_root` (default: the config's)."""
+    schema = config.postgres.schema
+    lake_root = lake_root or config.lake.root.rstrip("/")
     found: dict[str, Counter] = {}
     with connect(config.postgres, autocommit=True, purpose="chaos-compare") as conn:
         names = conn.execute(

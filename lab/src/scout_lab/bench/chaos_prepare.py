@@ -9,8 +9,9 @@ start from it. Every stage so works on a lake with history, as it would in produ
 import json
 import shutil
 import sys
+import time
 from contextlib import redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -53,6 +54,14 @@ class Prepared:
     landing: Path
     before: dict[str, World]
     running: World  # where runs 1 and 2 ran: the state after the last stage prepared
+    seconds: dict[str, float] = field(default_factory=dict)  # run 2's stages, in process
+
+    def after(self, stage: str) -> World | None:
+        """The state run 2's `stage` left (a pipeline stage's, when the next was saved)."""
+        if stage not in PIPELINE_STAGES:
+            return None
+        following = (*PIPELINE_STAGES, *AFTER_RUN2)[PIPELINE_STAGES.index(stage) + 1]
+        return self.before.get(following)
 
 
 def generate_landing(folder: Path, size: LandingSize) -> tuple[Path, list[Path]]:
@@ -113,15 +122,18 @@ def prepare(
     _run(spark, current.config, list(PIPELINE_STAGES), RUN1)
     land(landing, last_day)
     before: dict[str, World] = {}
+    seconds: dict[str, float] = {}
     needed = PIPELINE_STAGES if set(stages) & set(AFTER_RUN2) else stages
     last = max(PIPELINE_STAGES.index(s) for s in needed if s in PIPELINE_STAGES)
     for stage in PIPELINE_STAGES[: last + 1]:
         before[stage] = copy_world(current, folder / f"before-{stage}")
+        started = time.monotonic()
         _run(spark, current.config, [stage], RUN2)
+        seconds[stage] = round(time.monotonic() - started, 2)
     if set(stages) & set(AFTER_RUN2):
         after = copy_world(current, folder / "after-run2")
         before |= {stage: after for stage in AFTER_RUN2}
-    prepared = Prepared(landing, before, current)
+    prepared = Prepared(landing, before, current, seconds)
     save(prepared, folder)
     return prepared
 
@@ -133,7 +145,10 @@ def save(prepared: Prepared, folder: Path) -> None:
     """Write where the prepared states are, so a later chaos run can start from them."""
     before = {s: [str(w.folder), w.config.postgres.schema] for s, w in prepared.before.items()}
     running = [str(prepared.running.folder), prepared.running.config.postgres.schema]
-    manifest = {"landing": str(prepared.landing), "before": before, "running": running}
+    manifest = {
+        "landing": str(prepared.landing), "before": before, "running": running,
+        "seconds": prepared.seconds,
+    }  # fmt: skip
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
@@ -149,7 +164,8 @@ def load(base: Config, folder: Path) -> Prepared | None:
         for stage, (where, schema) in manifest["before"].items()
     }
     running, schema = manifest["running"]
-    return Prepared(landing, before, world(base, Path(running), landing, schema=schema))
+    current = world(base, Path(running), landing, schema=schema)
+    return Prepared(landing, before, current, manifest.get("seconds", {}))
 
 
 def drop_prepared(prepared: Prepared) -> None:

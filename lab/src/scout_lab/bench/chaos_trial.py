@@ -21,7 +21,7 @@ from scout_lab.bench.chaos_compare import (
     delta_tables,
     lake_state,
 )
-from scout_lab.bench.chaos_prepare import RUN2, run_in_process
+from scout_lab.bench.chaos_prepare import RUN2, Prepared, run_in_process
 from scout_lab.bench.chaos_state import World, copy_world
 from scout_lab.services import load_services_env
 
@@ -108,10 +108,12 @@ def submit(
     return Run(proc.returncode, time.monotonic() - started, False, log)
 
 
-def state_of(spark: SparkSession, where: World) -> dict[str, Counter]:
-    """Every lake table and every dashboard table of a world, as multisets of rows."""
-    root = where.config.lake.root.rstrip("/")
-    return lake_state(spark, delta_tables(where.lake), root) | dashboard_rows(where.config)
+def state_of(spark: SparkSession, where: World, origin: World | None = None) -> dict[str, Counter]:
+    """Every lake table and every dashboard table of a world, as multisets of rows, the
+    locations in them relative to its lake (and to `origin`'s: a copy of a prepared state
+    keeps the locations the runs wrote there)."""
+    roots = tuple(w.config.lake.root.rstrip("/") for w in (where, origin) if w is not None)
+    return lake_state(spark, delta_tables(where.lake), roots) | dashboard_rows(where.config, roots)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class Reference:
     world: World
     seconds: float
     state: dict[str, Counter]
+    origin: World | None = None  # where the prepared states were built (prepared_reference)
 
 
 def _in_process(spark: SparkSession, stage: str, where: World, run_id: str, log: Path) -> Run:
@@ -142,6 +145,17 @@ def reference(
     if run.returncode != 0:
         raise RuntimeError(f"reference {stage} exited {run.returncode}; see {run.log}")
     return Reference(where, run.seconds, state_of(spark, where))
+
+
+def prepared_reference(spark: SparkSession, prepared: Prepared, stage: str) -> Reference | None:
+    """Run 2's own run of `stage` while the states were prepared, as an uninterrupted run
+    from its prepared state: the state it left (read in place: never changed or dropped)
+    and its seconds. None for a stage without one (rollback, maintain)."""
+    after = prepared.after(stage)
+    if after is None or stage not in prepared.seconds:
+        return None
+    state = state_of(spark, after, prepared.running)
+    return Reference(after, prepared.seconds[stage], state, prepared.running)
 
 
 def kill_moment(seed: int, stage: str, trial: int, seconds: float) -> float:
@@ -224,7 +238,7 @@ def finish(
         if in_process
         else submit(job_command(stage, where, run_id), log)
     )
-    comparison = compare(ref.state, state_of(spark, where))
+    comparison = compare(ref.state, state_of(spark, where, ref.origin))
     return TrialResult(stage, killed.number, where, killed.kill_at, killed.run, rerun, comparison)
 
 
