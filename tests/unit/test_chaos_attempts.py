@@ -4,7 +4,8 @@ import dataclasses
 from pathlib import Path
 
 from scout_lab.bench.chaos_compare import Comparison, TableDiff
-from scout_lab.bench.chaos_report import stage_row
+from scout_lab.bench.chaos_concurrent import Twin, TwoRuns
+from scout_lab.bench.chaos_report import stage_row, trial_json, two_runs_json
 from scout_lab.bench.chaos_trial import ATTEMPTS, Run, TrialResult, kill_moment, until_killed
 
 LOG = Path("run.log")
@@ -50,3 +51,16 @@ def test_attempts_stop_at_the_limit_and_every_attempt_counts() -> None:
     assert not result.equal  # the first attempt lost a row
     row = stage_row("gold", [result, dataclasses.replace(_result(1.0, 9.0))])
     assert (row["trials"], row["killed"], row["equal"], row["rows lost"]) == (2, 1, 1, 1)
+
+
+def test_the_figures_carry_a_trials_earlier_attempts_and_the_two_runs() -> None:
+    first = _result(80.0, ends_after=40.0)
+    last = dataclasses.replace(_result(10.0, ends_after=40.0), earlier=(first,))
+    figures = trial_json(last)
+    assert figures["killed"]["killed"] and figures["kill_at_s"] == 10.0
+    assert [e["kill_at_s"] for e in figures["earlier_attempts"]] == [80.0]
+    assert figures["earlier_attempts"][0]["earlier_attempts"] == []
+
+    twin = Twin(0, waited=True, named_holder=False, log=LOG)
+    two = two_runs_json(TwoRuns("local", (twin, twin), Comparison()))
+    assert (two["equal"], two["orderly"], len(two["twins"])) == (1, True, 2)

@@ -69,9 +69,9 @@ def test_delta_tables_are_found_by_their_log_at_any_depth(tmp_path: Path) -> Non
 
 def test_locations_compare_relative_to_each_runs_own_lake() -> None:
     columns = ["table_name", "location"]
-    reference = multiset(columns, [("gold/t", "file:///a/lake/gold/t")], "", "file:///a/lake")
-    trial = multiset(columns, [("gold/t", "file:///b/lake/gold/t")], "", "file:///b/lake")
-    elsewhere = multiset(columns, [("gold/t", "file:///c/lake/gold/t")], "", "file:///b/lake")
+    reference = multiset(columns, [("gold/t", "file:///a/lake/gold/t")], "", ("file:///a/lake",))
+    trial = multiset(columns, [("gold/t", "file:///b/lake/gold/t")], "", ("file:///b/lake",))
+    elsewhere = multiset(columns, [("gold/t", "file:///c/lake/gold/t")], "", ("file:///b/lake",))
     assert diff(reference, trial).equal
     assert not diff(reference, elsewhere).equal
 

@@ -94,9 +94,9 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _relative(value: Any, lake_root: str | tuple[str, ...]) -> Any:
-    """A location under this run's lake root (or any of `lake_root`), as one under any."""
-    for root in (lake_root,) if isinstance(lake_root, str) else lake_root:
+def _relative(value: Any, lake_roots: tuple[str, ...]) -> Any:
+    """A location under one of the run's lake roots, as one under any lake root."""
+    for root in lake_roots:
         if root and isinstance(value, str) and value.startswith(root):
             return LAKE + value[len(root) :]
     return value
@@ -106,13 +106,13 @@ def multiset(
     columns: list[str],
     rows: Iterable[Iterable[Any]],
     table: str = "",
-    lake_root: str | tuple[str, ...] = "",
+    lake_roots: tuple[str, ...] = (),
 ) -> Counter:
-    """Rows without their volatile columns, locations made relative to `lake_root`."""
+    """Rows without their volatile columns, locations made relative to `lake_roots`."""
     volatile = VOLATILE | VOLATILE_IN.get(table, frozenset())
     keep = [i for i, c in enumerate(columns) if c not in volatile]
     return Counter(
-        tuple(_canonical(_relative(row[i], lake_root)) for i in keep) for row in map(list, rows)
+        tuple(_canonical(_relative(row[i], lake_roots)) for i in keep) for row in map(list, rows)
     )
 
 
@@ -138,7 +138,7 @@ def s3_delta_tables(s3: Any, bucket: str, prefix: str) -> dict[str, str]:
 
 
 def lake_rows(
-    spark: SparkSession, path: str, lake_root: str | tuple[str, ...] = "", name: str = ""
+    spark: SparkSession, path: str, lake_roots: tuple[str, ...] = (), name: str = ""
 ) -> Counter:
     """The current version's rows of one Delta table (small tables: collected here)."""
     df = spark.read.format("delta").load(path)
@@ -146,24 +146,24 @@ def lake_rows(
         keys, order = LATEST_ROW[name]
         latest = Window.partitionBy(*keys).orderBy(F.col(order).desc())
         df = df.withColumn("_n", F.row_number().over(latest)).filter("_n = 1").drop("_n")
-    return multiset(df.columns, df.collect(), lake_root=lake_root)
+    return multiset(df.columns, df.collect(), lake_roots=lake_roots)
 
 
 def lake_state(
-    spark: SparkSession, tables: dict[str, Any], lake_root: str | tuple[str, ...]
+    spark: SparkSession, tables: dict[str, Any], lake_roots: tuple[str, ...]
 ) -> dict[str, Counter]:
     """Every table's rows, several tables at once (small reads: their latencies overlap)."""
-    rows = for_each(lambda item: lake_rows(spark, str(item[1]), lake_root, item[0]), tables.items())
+    rows = for_each(
+        lambda item: lake_rows(spark, str(item[1]), lake_roots, item[0]), tables.items()
+    )
     return dict(zip(tables, rows, strict=True))
 
 
-def dashboard_rows(
-    config: Config, lake_root: str | tuple[str, ...] | None = None
-) -> dict[str, Counter]:
+def dashboard_rows(config: Config, lake_roots: tuple[str, ...] = ()) -> dict[str, Counter]:
     """Every table of the config's Postgres schema (but the migration record), as rows;
-    locations relative to `lake_root` (default: the config's)."""
+    locations relative to `lake_roots` (default: the config's lake root)."""
     schema = config.postgres.schema
-    lake_root = lake_root or config.lake.root.rstrip("/")
+    lake_roots = lake_roots or (config.lake.root.rstrip("/"),)
     found: dict[str, Counter] = {}
     with connect(config.postgres, autocommit=True, purpose="chaos-compare") as conn:
         names = conn.execute(
@@ -176,7 +176,7 @@ def dashboard_rows(
                 continue
             cursor = conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(schema, name)))
             columns = [d.name for d in cursor.description or []]
-            found[f"pg:{name}"] = multiset(columns, cursor.fetchall(), f"pg:{name}", lake_root)
+            found[f"pg:{name}"] = multiset(columns, cursor.fetchall(), f"pg:{name}", lake_roots)
     return found
 
 

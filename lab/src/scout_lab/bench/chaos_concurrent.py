@@ -103,5 +103,5 @@ def two_runs_s3(
     where = world(base, folder, landing, lake_root=f"s3a://{bucket}/lake/")
     twins = _twins(where, folder)
     tables = s3_delta_tables(s3, bucket, "lake/")
-    state = lake_state(spark, tables, f"s3a://{bucket}/lake") | dashboard_rows(where.config)
+    state = lake_state(spark, tables, (f"s3a://{bucket}/lake",)) | dashboard_rows(where.config)
     return TwoRuns("s3", twins, compare(reference, state))

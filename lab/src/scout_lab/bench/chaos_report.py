@@ -96,7 +96,6 @@ def two_runs_json(result: TwoRuns) -> dict[str, Any]:
             for t in result.twins
         ],
         "differing_tables": _differing(result.comparison),
-        "earlier_attempts": [trial_json(e) for e in result.earlier],
     }
 
 
