@@ -14,7 +14,14 @@ import pytest
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from scout_lab.bench.chaos_prepare import LandingSize, Prepared, drop_prepared, prepare
+from scout_lab.bench.chaos_prepare import (
+    LandingSize,
+    Prepared,
+    drop_prepared,
+    prepare,
+    with_rollback,
+)
+from scout_lab.bench.chaos_state import drop_world
 from scout_lab.services import load_services_env, start_all
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
@@ -170,3 +177,15 @@ def chaos_prepared(
     ready = prepare(spark, test_config, tmp_path_factory.mktemp("prepared"), PREPARED_LANDING)
     yield ready
     drop_prepared(ready)
+
+
+@pytest.fixture(scope="session")
+def chaos_rolled_back(
+    spark: SparkSession, chaos_prepared: Prepared, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Prepared]:
+    """The shared prepared states and, once per session, run 2 rolled back uninterrupted
+    from the state after it (`after("rollback")`): read in place, copied to be changed."""
+    ready = with_rollback(spark, chaos_prepared, tmp_path_factory.mktemp("rolled-back"))
+    yield ready
+    assert ready.rolled_back is not None
+    drop_world(ready.rolled_back)

@@ -21,16 +21,19 @@ SEED = 15  # fixes each stage's kill moment: a share of its uninterrupted run
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_killed_then_rerun_equals_uninterrupted(
-    spark: SparkSession, chaos_prepared: Prepared, stage: str
+    spark: SparkSession, request: pytest.FixtureRequest, stage: str
 ) -> None:
     """Each stage starts from the session's shared prepared state (tests/conftest.py). The
     reference is the uninterrupted run of the stage that prepared the next state (a
-    pipeline stage's), else a run in this session (the stage's own seconds, no JVM start);
-    the killed spark-submit dies `kill_moment` seconds after its stage began (its ledger
-    row), inside the stage's work; the rerun runs in this session, as a retry would."""
-    start = chaos_prepared.before[stage]
-    folder = chaos_prepared.landing.parent / "killed" / stage
-    shared = prepared_reference(spark, chaos_prepared, stage)
+    pipeline stage's; rollback's: the session's shared rollback of run 2), else a run in
+    this session (the stage's own seconds, no JVM start); the killed spark-submit dies
+    `kill_moment` seconds after its stage began (its ledger row), inside the stage's work;
+    the rerun runs in this session, as a retry would."""
+    shared_states = "chaos_rolled_back" if stage == "rollback" else "chaos_prepared"
+    prepared: Prepared = request.getfixturevalue(shared_states)
+    start = prepared.before[stage]
+    folder = prepared.landing.parent / "killed" / stage
+    shared = prepared_reference(spark, prepared, stage)
     ref = shared or reference(spark, stage, start, folder / "reference", in_process=True)
     moment = kill_moment(SEED, stage, 0, ref.seconds)
     killed = kill(stage, start, folder / "trial", moment, from_stage_start=True)

@@ -1,7 +1,8 @@
 """Two pipeline runs in one session, then a rollback returning every lake table and Postgres.
 
-The runs are the shared prepared states (tests/conftest.py `chaos_prepared`): built once per
-session for this test and the chaos sample; each test copies the state it changes.
+The runs and the rollback are the shared prepared states (tests/conftest.py
+`chaos_rolled_back`): built once per session for this test and the chaos sample; each
+test copies the state it changes.
 """
 
 import argparse
@@ -83,33 +84,38 @@ def _finished_at(spark: SparkSession, config: Config, pipeline_run: str) -> date
 
 
 def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
-    spark: SparkSession, chaos_prepared: Prepared, run_stage, tmp_path: Path
+    spark: SparkSession, chaos_rolled_back: Prepared, run_stage, tmp_path: Path
 ) -> None:
     """The shared prepared runs: run 1 over all days but the last, then (the last day
-    landed) run 2. `before` is the state after run 1; the test works on a copy of run 2's."""
-    before = chaos_prepared.before["bronze"].config
-    world = copy_world(chaos_prepared.before["rollback"], tmp_path / "rollback")
+    landed) run 2, then run 2 rolled back (once per session, on a copy of the state after
+    it). `before` is the state after run 1, `after_run2` after run 2 (both read in place);
+    the test changes copies."""
+    prepared = chaos_rolled_back
+    assert prepared.rolled_back is not None
+    before, after_run2 = prepared.before["bronze"].config, prepared.before["rollback"].config
+    refusing = copy_world(prepared.before["rollback"], tmp_path / "refused")
+    world = copy_world(prepared.rolled_back, tmp_path / "rollback")
     config = world.config
     try:
-        statuses = _statuses(spark, config, RUN1)
+        statuses = _statuses(spark, after_run2, RUN1)
         assert set(PIPELINE_ORDER[:-1]) <= statuses.keys()
         assert set(statuses.values()) == {"succeeded"}, statuses
         # Run 2 (its stages exited 0, or the preparation stopped) skips the datasets that
         # got no new day, so only its stage rows are checked.
-        statuses = _statuses(spark, config, RUN2)
+        statuses = _statuses(spark, after_run2, RUN2)
         assert {statuses.get(s) for s in PIPELINE_ORDER[:-1]} == {"succeeded"}, statuses
         lake_before, dashboard_before = _lake(spark, before), config_state(before)
-        between = _finished_at(spark, config, RUN1)
+        between = _finished_at(spark, after_run2, RUN1)
 
-        assert _lake_differs(spark, config, lake_before)
-        dashboard_p2 = config_state(config)
+        assert _lake_differs(spark, after_run2, lake_before)
+        dashboard_p2 = config_state(after_run2)
         assert dashboard_p2 != dashboard_before
 
         refused = rollback_parser().parse_args(["--run-id", RUN1])
-        assert roll_back(spark, config, refused) == 1  # run 2 wrote the same tables later
-        assert config_state(config) != dashboard_before
+        assert roll_back(spark, refusing.config, refused) == 1  # run 2 wrote them later
+        assert config_state(refusing.config) == dashboard_p2
 
-        assert roll_back(spark, config, rollback_parser().parse_args(["--run-id", RUN2])) == 0
+        # Run 2 rolled back: every restorable table and the dashboard as after run 1.
         lake_after = _lake(spark, config)
         assert {k: v for k, v in lake_after.items() if v or k in lake_before} == lake_before
         assert config_state(config) == dashboard_before
@@ -137,6 +143,7 @@ def test_pipeline_then_rollback_restores_every_table_and_the_dashboard(
         assert gold_now == {k: v for k, v in lake_before.items() if k.startswith("gold/")}
     finally:
         drop_world(world)
+        drop_world(refusing)
 
 
 def test_rollback_of_an_unknown_run_fails_clearly(spark: SparkSession, lake_config) -> None:

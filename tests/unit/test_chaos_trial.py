@@ -1,6 +1,7 @@
 """The chaos trial's moving parts: seeded kill moments, the job command, the group kill,
 the prepared states."""
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -92,3 +93,6 @@ def test_the_state_a_pipeline_stage_left_is_the_next_stages_prepared_one(tmp_pat
     assert prepared.after("rollback") is None and prepared.after("maintain") is None
     only_bronze = Prepared(tmp_path / "landing", {"bronze": states["bronze"]}, after_run2)
     assert only_bronze.after("bronze") is None  # silver's state was not saved
+    rolled = world(base, tmp_path / "rolled-back", tmp_path / "landing")
+    with_rollback = dataclasses.replace(prepared, rolled_back=rolled)
+    assert with_rollback.after("rollback") is rolled and with_rollback.after("maintain") is None

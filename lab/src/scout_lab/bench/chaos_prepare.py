@@ -6,6 +6,7 @@ After run 2's publish the state is saved once more: rollback (of run 2) and main
 start from it. Every stage so works on a lake with history, as it would in production.
 """
 
+import dataclasses
 import json
 import shutil
 import sys
@@ -55,9 +56,13 @@ class Prepared:
     before: dict[str, World]
     running: World  # where runs 1 and 2 ran: the state after the last stage prepared
     seconds: dict[str, float] = field(default_factory=dict)  # run 2's stages, in process
+    rolled_back: World | None = None  # after run 2, then its rollback (with_rollback)
 
     def after(self, stage: str) -> World | None:
-        """The state run 2's `stage` left (a pipeline stage's, when the next was saved)."""
+        """The state run 2's `stage` left (a pipeline stage's, when the next was saved), or
+        the rollback of run 2 left (when `with_rollback` ran it)."""
+        if stage == "rollback":
+            return self.rolled_back
         if stage not in PIPELINE_STAGES:
             return None
         following = (*PIPELINE_STAGES, *AFTER_RUN2)[PIPELINE_STAGES.index(stage) + 1]
@@ -138,6 +143,17 @@ def prepare(
     return prepared
 
 
+def with_rollback(spark: SparkSession, prepared: Prepared, folder: Path) -> Prepared:
+    """`prepared` and the rollback of run 2, run uninterrupted in this session on a copy of
+    the state after run 2 (`after("rollback")`, its seconds in `seconds["rollback"]`)."""
+    where = copy_world(prepared.before["rollback"], folder)
+    started = time.monotonic()
+    if run_in_process(spark, where.config, "rollback", "chaos-ref-rollback") != EXIT_OK:
+        raise RuntimeError(f"preparing the chaos states: the rollback of {RUN2} failed")
+    seconds = prepared.seconds | {"rollback": round(time.monotonic() - started, 2)}
+    return dataclasses.replace(prepared, rolled_back=where, seconds=seconds)
+
+
 MANIFEST = "prepared.json"
 
 
@@ -170,5 +186,6 @@ def load(base: Config, folder: Path) -> Prepared | None:
 
 def drop_prepared(prepared: Prepared) -> None:
     """Remove every prepared state's lake folder and Postgres schema."""
-    for item in {w.folder: w for w in [*prepared.before.values(), prepared.running]}.values():
+    worlds = [*prepared.before.values(), prepared.running, prepared.rolled_back]
+    for item in {w.folder: w for w in worlds if w is not None}.values():
         drop_world(item)

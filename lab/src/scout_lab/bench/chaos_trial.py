@@ -150,7 +150,8 @@ def reference(
 def prepared_reference(spark: SparkSession, prepared: Prepared, stage: str) -> Reference | None:
     """Run 2's own run of `stage` while the states were prepared, as an uninterrupted run
     from its prepared state: the state it left (read in place: never changed or dropped)
-    and its seconds. None for a stage without one (rollback, maintain)."""
+    and its seconds. None for a stage without one (maintain; rollback unless
+    chaos_prepare.with_rollback ran it)."""
     after = prepared.after(stage)
     if after is None or stage not in prepared.seconds:
         return None
