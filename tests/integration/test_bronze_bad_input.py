@@ -25,6 +25,7 @@ from scout_spark.results import StageResult
 class CorpusRun:
     """The corpus run's result and what it left in bronze, per file name."""
 
+    config: Config
     result: StageResult
     rows: dict[str, list[Row]]
     rejected: dict[str, str]
@@ -66,7 +67,7 @@ def corpus(
         _by_name(r[0])
         for r in spark.read.format("delta").load(bronze_path).select("_source_file").collect()
     )
-    yield CorpusRun(result, rows, rejected, next_result, next_rows)
+    yield CorpusRun(config, result, rows, rejected, next_result, next_rows)
 
 
 def test_corpus_has_every_kind() -> None:
@@ -150,3 +151,24 @@ def test_next_run_is_not_blocked(corpus: CorpusRun) -> None:
     assert corpus.next_rows - Counter({"next.csv": 3}) == Counter(
         {n: len(v) for n, v in corpus.rows.items()}
     )
+
+
+def test_silver_conserves_every_bronze_row_of_the_corpus(
+    spark: SparkSession, corpus: CorpusRun
+) -> None:
+    """Every kept row (the next run's file too) is in silver, in quarantine with its
+    reasons, or collapsed as a duplicate: none lost."""
+    result = invoke(spark, corpus.config, "silver")
+    part = result.parts["transactions"]
+    bronze = sum(corpus.next_rows.values())
+
+    def rows(table: str) -> int:
+        return spark.read.format("delta").load(corpus.config.lake_path("silver", table)).count()
+
+    silver, quarantined = rows("transactions"), rows("transactions_quarantine")
+    assert result.status == "succeeded"
+    assert quarantined > 0 and silver > 0
+    assert (part.records_read, part.records_written, part.records_quarantined) == (
+        bronze, silver, quarantined,
+    )  # fmt: skip
+    assert bronze == silver + quarantined + part.duplicates_collapsed
