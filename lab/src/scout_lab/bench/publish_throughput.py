@@ -3,16 +3,18 @@
 Builds a synthetic gold/transactions table (all dates inside the publish window), then
 alternates rounds of (a) the publish stage with --full-refresh into an emptied dashboard
 table, classic (rows off the JVM's socket), (b) the same over the Connect path
-(toLocalIterator; on a Spark Connect server given by --remote or $SPARK_REMOTE, else its
-code on the classic session) and (c) `psql \\copy` of the very same rows, as CSV, into
-an empty table with the same definition (primary key and indexes). Prints a markdown
-table and the ratios.
+(toLocalIterator; on a Spark Connect server given by --remote or $SPARK_REMOTE, each
+round timed in a client process of its own, else its code on the classic session) and
+(c) `psql \\copy` of the very same rows, as CSV, into an empty table with the same
+definition (primary key and indexes). Prints a markdown table and the ratios.
 """
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -24,7 +26,7 @@ from psycopg import sql
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_lab.bench.workspace import drop_schema, workspace
+from scout_lab.bench.workspace import drop_schema, place_overrides, workspace
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.lake.writes import read_version, table_version
@@ -113,7 +115,7 @@ def _empty(conn: psycopg.Connection, *tables: sql.Composable) -> None:
         conn.execute(sql.SQL("TRUNCATE {}").format(table))
 
 
-def _publish(spark: SparkSession, config: Config, stream: str) -> tuple[float, float, float]:
+def timed_publish(spark: SparkSession, config: Config, stream: str) -> tuple[float, float, float]:
     """(end to end, load path, commit) seconds of one --full-refresh publish."""
     started = time.perf_counter()
     result = invoke(spark, config, "publish", full_refresh=True, stream=stream)
@@ -122,12 +124,26 @@ def _publish(spark: SparkSession, config: Config, stream: str) -> tuple[float, f
     return seconds, float(metrics["seconds_load"]), float(metrics["seconds_commit"])
 
 
+def publish_over(remote: str, config: Config) -> tuple[float, float, float]:
+    """timed_publish of the Connect path over the server `remote`, in a client process of
+    its own (scout_lab.bench.publish_connect_round)."""
+    sets = [arg for item in place_overrides(config) for arg in ("--set", item)]
+    command = [sys.executable, "-m", "scout_lab.bench.publish_connect_round", "--remote", remote,
+               *sets]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the publish over {remote} exited {done.returncode}: {last}")
+    seconds = json.loads(done.stdout.strip().splitlines()[-1])
+    return seconds[0], seconds[1], seconds[2]
+
+
 def run(
     spark: SparkSession, base: Config, folder: Path, rows: int, days: int, rounds: int,
-    remote: SparkSession | None = None,
+    remote: str | None = None,
 ) -> list[dict[str, float]]:  # fmt: skip
-    """Per round: the classic publish, the Connect path's publish (over `remote`, else its
-    code on `spark`) and psql \\copy, in a lake and schema of their own."""
+    """Per round: the classic publish, the Connect path's publish (over the server `remote`,
+    else its code on `spark`) and psql \\copy, in a lake and schema of their own."""
     case = workspace(base, folder)
     config, schema = case.config, case.config.postgres.schema
     results = []
@@ -139,17 +155,21 @@ def run(
     target = sql.Identifier(schema, TABLE.pg_table)
     twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
     # Both paths publish the same rows into the same emptied table, one after the other.
-    paths = (("", spark, AUTO), ("connect_", remote or spark, ITERATOR))
+    paths = (
+        ("", lambda: timed_publish(spark, config, AUTO)),
+        ("connect_", lambda: publish_over(remote, config) if remote
+         else timed_publish(spark, config, ITERATOR)),
+    )  # fmt: skip
     try:
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
-            for _, session, stream in paths:  # warm-up: JIT, Python workers
-                invoke(session, config, "publish", full_refresh=True, stream=stream)
+            for _, publish in paths:  # warm-up: JIT, Python workers
+                publish()
             for _ in range(rounds):
                 figures: dict[str, float] = {"rows": count}
-                for prefix, session, stream in paths:
+                for prefix, publish in paths:
                     _empty(conn, target)
-                    timed = _publish(session, config, stream)
+                    timed = publish()
                     if _rows_in(conn, target) != count:
                         raise RuntimeError(f"{prefix or 'classic '}publish loaded a wrong count")
                     for key, value in zip(("publish_s", "load_s", "commit_s"), timed, strict=True):
@@ -230,11 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("SPARK_REMOTE", None)  # the classic column needs a classic session
     base = load_config("local", overrides=["spark.extra_conf.spark.ui.showConsoleProgress=false"])
     spark = build_spark_session(base)
-    remote = SparkSession.builder.remote(args.remote).getOrCreate() if args.remote else None
     with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
-        results = run(spark, base, Path(tmp), args.rows, args.days, args.rounds, remote)
-    if remote is not None:
-        remote.stop()
+        results = run(spark, base, Path(tmp), args.rows, args.days, args.rounds, args.remote)
     spark.stop()
     _print(results, f"Spark Connect at {args.remote}" if args.remote else CONNECT_ON_CLASSIC)
     return 0
