@@ -154,12 +154,14 @@ def run(
     migrate(config.postgres)
     target = sql.Identifier(schema, TABLE.pg_table)
     twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
+
     # Both paths publish the same rows into the same emptied table, one after the other.
-    paths = (
-        ("", lambda: timed_publish(spark, config, AUTO)),
-        ("connect_", lambda: publish_over(remote, config) if remote
-         else timed_publish(spark, config, ITERATOR)),
-    )  # fmt: skip
+    def connect_path() -> tuple[float, float, float]:
+        if remote:
+            return publish_over(remote, config)
+        return timed_publish(spark, config, ITERATOR)
+
+    paths = (("", lambda: timed_publish(spark, config, AUTO)), ("connect_", connect_path))
     try:
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
