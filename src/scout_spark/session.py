@@ -59,6 +59,10 @@ def spark_conf(config: Config) -> dict[str, str]:
         # A Parquet row group is written and read whole by one task: Parquet's 128 MB
         # default made 385 MB (decoded) groups in bronze that no 1 GB driver could read (#23).
         "spark.hadoop.parquet.block.size": str(PARQUET_ROW_GROUP_BYTES),
+        # A batch persisted on disk is written through Java serialization, whose stream
+        # holds every object it wrote until a reset (default: every 100): 100 cached column
+        # batches of a wide table, per task, filled a 1 GB driver at 1M transactions (#23).
+        "spark.serializer.objectStreamReset": "1",
         "spark.hadoop.fs.s3a.endpoint.region": config.s3.region,
         "spark.hadoop.fs.s3a.path.style.access": str(config.s3.path_style_access).lower(),
         "spark.hadoop.fs.s3a.connection.ssl.enabled": str(config.s3.ssl_enabled).lower(),

@@ -34,3 +34,5 @@ def test_spark_submit_starts_the_driver_with_the_configured_memory(
     # The jars are on the class path: none copied per run (670 MB a killed run left in /tmp).
     copied = re.search(r"copied_jars=(\d+)", output)
     assert copied and copied.group(1) == "0", output[-2000:]
+    # A batch larger than the heap, persisted on disk in one task, is read back whole.
+    assert "disk_persisted_rows=1500000" in output, output[-2000:]
