@@ -25,6 +25,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.errors import ScoutError
+from scout_spark.parallel import read_ahead
 from scout_spark.runtime.jvm import binary_partitions, default_parallelism, is_connect
 from scout_spark.session import temporary_conf
 
@@ -35,6 +36,8 @@ ROWS_PREFIX = 8  # each blob starts with its row count, big-endian
 # Partitions computed at once while the driver copies: two Spark tasks encode faster than
 # the one Postgres backend of a COPY loads, on a laptop as on a cluster.
 FETCH_DEPTH = 2
+# Blobs (one Arrow batch each) an iterator stream holds ahead of the COPY.
+READ_AHEAD_BLOBS = 8
 MIN_PARTITIONS = 16
 MAX_PARTITION_BYTES = 32 << 20
 AUTO, SOCKET, ITERATOR = "auto", "socket", "iterator"
@@ -99,11 +102,11 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 
 def _split_conf(spark: SparkSession) -> dict[str, str]:
-    """Small file splits while a scan is planned: the first rows reach COPY sooner and the
-    driver holds less. None over Connect: the server knows its parallelism, this client not."""
-    parallelism = default_parallelism(spark)
-    if parallelism is None:
-        return {}
+    """Small file splits while a scan is planned: the first rows reach COPY sooner, and each
+    task's encoded rows, which its result carries whole to the driver (a Connect server's
+    too), stay small. At least MIN_PARTITIONS splits, or the session's parallelism where
+    this process knows it (classic; a Connect server keeps its own)."""
+    parallelism = default_parallelism(spark) or 0
     return {
         "spark.sql.files.minPartitionNum": str(max(MIN_PARTITIONS, parallelism)),
         "spark.sql.files.maxPartitionBytes": str(MAX_PARTITION_BYTES),
@@ -127,7 +130,9 @@ def payloads(df: DataFrame, stream: str = AUTO) -> Iterator[bytes]:
         rows = encoded.toLocalIterator(prefetchPartitions=True)
         # Connect sends the plan with the first fetch: take it while the settings hold.
         first = next(rows, None)
-    return chain(() if first is None else (first[0],), (row[0] for row in rows))
+    # The next blobs arrive while this one is copied (Connect's stream is read on demand).
+    rest = read_ahead((row[0] for row in rows), READ_AHEAD_BLOBS)
+    return chain(() if first is None else (first[0],), rest)
 
 
 def copy_rows(
