@@ -25,8 +25,9 @@ def for_each(fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result
 
 def read_ahead(items: Iterator[Item], depth: int) -> Iterator[Item]:
     """The items in order, up to `depth` of them fetched ahead by a thread of their own;
-    the reader's error is raised here. Closing this iterator early stops the reader after
-    the item it is fetching (at most `depth` + 1 items are ever held)."""
+    the reader's error is raised here. At most `depth` + 2 items are held at once (the
+    caller's, the queued ones, the one the reader waits to queue). Closing this iterator
+    early stops the reader after the item it is fetching."""
     queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
     closed = threading.Event()
 
