@@ -1,6 +1,7 @@
 """Progress and warning lines on stderr, whole even when threads print at once."""
 
 import sys
+from datetime import UTC, datetime
 
 
 def say(line: str) -> None:
@@ -8,3 +9,9 @@ def say(line: str) -> None:
     lines ran together ("...held by run Rwaiting for ...")."""
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+def progress(stage: str, started: datetime, message: str) -> None:
+    """A long stage's progress line, `  <stage> <message> (<seconds since started> s)`."""
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    say(f"  {stage} {message} ({seconds:.0f} s)")

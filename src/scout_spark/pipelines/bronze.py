@@ -8,7 +8,7 @@ sources/file_state.py), record outcomes.
 
 from dataclasses import dataclass
 
-from scout_spark.console import say
+from scout_spark.console import progress
 from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
@@ -133,8 +133,8 @@ def _ingest(
     ]
 
 
-def _progress(message: str) -> None:
-    say(f"  bronze {message}")
+def _progress(ctx: RunContext, message: str) -> None:
+    progress("bronze", ctx.who.started_at, message)
 
 
 def _plan(
@@ -149,8 +149,9 @@ def _plan(
     )  # fmt: skip
     for part in found.waiting:
         _progress(
+            ctx,
             f"{dataset}: waiting for {config.source.marker_file} in {part.folder} "
-            f"({part.files} files, newest {part.age_seconds / 60:.0f} min old)"
+            f"({part.files} files, newest {part.age_seconds / 60:.0f} min old)",
         )
     if ctx.run_date is not None:  # a scheduled run for date D takes nothing dated after D
         dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
@@ -175,7 +176,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"{dataset}: no new files"
             )
-        _progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
+        _progress(ctx, f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
         bronze = delta_target(config, f"bronze/{dataset}")
         if not batch.replayed:
             lock.check()
@@ -189,7 +190,8 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     rows = sum(o.rows for o in outcomes)
     rejected = [o for o in outcomes if o.status == "rejected"]
     for o in rejected:
-        _progress(f"{dataset}: rejected {o.file.path}: {o.reason}")
+        _progress(ctx, f"{dataset}: rejected {o.file.path}: {o.reason}")
+    _progress(ctx, f"{dataset}: {rows:,} rows from {len(outcomes) - len(rejected)} files")
     metrics.update(
         files_ingested=str(len(outcomes) - len(rejected)), files_rejected=str(len(rejected))
     )
