@@ -15,7 +15,7 @@ JOB = ["--master", "local[2]", "jobs/run_pipeline.py"]
 
 
 def test_spark_submit_gets_the_env_memory_unless_the_command_line_sets_it() -> None:
-    assert configured_driver_memory([*JOB, "--env", "local"]) == "1g"  # conf/local.yaml
+    assert configured_driver_memory([*JOB, "--env", "local"]) == "4g"  # conf/local.yaml
     assert configured_driver_memory([*JOB, "--set", "spark.driver_memory=700m"]) == "700m"
     assert configured_driver_memory(["--driver-memory", "2g", *JOB[2:], "--env", "local"]) is None
     explicit_conf = ["--conf", "spark.driver.memory=2g", *JOB[2:]]
