@@ -39,10 +39,7 @@ FETCH_DEPTH = 2
 # Blobs (one Arrow batch each) an iterator stream holds ahead of the COPY.
 READ_AHEAD_BLOBS = 8
 MIN_PARTITIONS = 16
-# A task's result is its whole split, encoded: about 15 times its Parquet bytes (gold items
-# at 1M transactions: 33 MB of files, 489 MB of COPY tuples). 32 MB splits ran a 1 GB
-# driver out of heap publishing 10M transactions; 4 MB is about one row group.
-MAX_PARTITION_BYTES = 4 << 20
+MAX_PARTITION_BYTES = 32 << 20
 AUTO, SOCKET, ITERATOR = "auto", "socket", "iterator"
 STREAMS = (AUTO, SOCKET, ITERATOR)
 
