@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.console import progress
 from scout_spark.lake.as_of import AsOf
 
 OptionsT = TypeVar("OptionsT")
@@ -38,3 +39,7 @@ class RunContext(Generic[OptionsT]):
     options: OptionsT
     run_date: date | None = None  # the business date the run is for (--run-date)
     as_of: AsOf = field(default_factory=AsOf)
+
+    def progress(self, message: str) -> None:
+        """A progress line of this stage, with the seconds since it started."""
+        progress(self.who.stage, self.who.started_at, message)

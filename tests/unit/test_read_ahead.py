@@ -9,6 +9,13 @@ import pytest
 from scout_spark.parallel import read_ahead
 
 
+def counted(items: int, fetched: list[int]) -> Iterator[int]:
+    """0 .. items - 1, each noted in `fetched` as the reader takes it."""
+    for i in range(items):
+        fetched.append(i)
+        yield i
+
+
 def test_items_arrive_in_order_and_all_of_them() -> None:
     assert list(read_ahead(iter(range(100)), 3)) == list(range(100))
     assert list(read_ahead(iter([]), 3)) == []
@@ -16,13 +23,7 @@ def test_items_arrive_in_order_and_all_of_them() -> None:
 
 def test_the_next_items_are_fetched_while_the_caller_works() -> None:
     fetched: list[int] = []
-
-    def source() -> Iterator[int]:
-        for i in range(10):
-            fetched.append(i)
-            yield i
-
-    stream = read_ahead(source(), 4)
+    stream = read_ahead(counted(10, fetched), 4)
     assert next(stream) == 0
     deadline = time.monotonic() + 5
     while len(fetched) < 6 and time.monotonic() < deadline:
@@ -46,13 +47,7 @@ def test_the_readers_error_is_raised_to_the_caller_after_the_items_before_it() -
 
 def test_closing_early_stops_the_reader() -> None:
     read: list[int] = []
-
-    def source() -> Iterator[int]:
-        for i in range(1_000_000):
-            read.append(i)
-            yield i
-
-    stream = read_ahead(source(), 2)
+    stream = read_ahead(counted(1_000_000, read), 2)
     assert next(stream) == 0
     stream.close()
     assert "read-ahead" not in [t.name for t in threading.enumerate()]

@@ -8,7 +8,6 @@ sources/file_state.py), record outcomes.
 
 from dataclasses import dataclass
 
-from scout_spark.console import progress
 from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
@@ -133,10 +132,6 @@ def _ingest(
     ]
 
 
-def _progress(ctx: RunContext, message: str) -> None:
-    progress("bronze", ctx.who.started_at, message)
-
-
 def _plan(
     ctx: RunContext, fs: HadoopFs, dataset: str, state: FileState
 ) -> tuple[FileBatch, Discovery]:
@@ -148,10 +143,9 @@ def _plan(
         config.source.marker_file, backfill=ctx.options.backfill,
     )  # fmt: skip
     for part in found.waiting:
-        _progress(
-            ctx,
+        ctx.progress(
             f"{dataset}: waiting for {config.source.marker_file} in {part.folder} "
-            f"({part.files} files, newest {part.age_seconds / 60:.0f} min old)",
+            f"({part.files} files, newest {part.age_seconds / 60:.0f} min old)"
         )
     if ctx.run_date is not None:  # a scheduled run for date D takes nothing dated after D
         dated = [f for f in found.files if (date_of(f.path) or ctx.run_date) <= ctx.run_date]
@@ -176,7 +170,7 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
             return StageResult(
                 status="skipped", metrics=metrics, summary=f"{dataset}: no new files"
             )
-        _progress(ctx, f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
+        ctx.progress(f"{dataset}: batch {batch.batch_id}, {len(batch.files)} files")
         bronze = delta_target(config, f"bronze/{dataset}")
         if not batch.replayed:
             lock.check()
@@ -190,11 +184,10 @@ def ingest_dataset(ctx: RunContext, dataset: str) -> StageResult:
     rows = sum(o.rows for o in outcomes)
     rejected = [o for o in outcomes if o.status == "rejected"]
     for o in rejected:
-        _progress(ctx, f"{dataset}: rejected {o.file.path}: {o.reason}")
-    _progress(ctx, f"{dataset}: {rows:,} rows from {len(outcomes) - len(rejected)} files")
-    metrics.update(
-        files_ingested=str(len(outcomes) - len(rejected)), files_rejected=str(len(rejected))
-    )
+        ctx.progress(f"{dataset}: rejected {o.file.path}: {o.reason}")
+    ingested = len(outcomes) - len(rejected)
+    ctx.progress(f"{dataset}: {rows:,} rows from {ingested} files")
+    metrics.update(files_ingested=str(ingested), files_rejected=str(len(rejected)))
     if rejected:  # the run's record names them too, not only the rejected-files table
         shown = [f"{o.file.path}: {o.reason}" for o in rejected[:MAX_REASONS_IN_RECORD]]
         more = len(rejected) - len(shown)

@@ -15,7 +15,6 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config import Config
-from scout_spark.console import progress
 from scout_spark.context import RunContext
 from scout_spark.lake.as_of import input_version
 from scout_spark.lake.delta_sql import is_delta_table
@@ -134,7 +133,7 @@ def _restate(
         else:
             written[name] = replace_dates(spark, target, df, dates)
         crash_point("gold.after_table")
-        progress("gold", ctx.who.started_at, f"{name} written ({len(written)} of {len(targets)})")
+        ctx.progress(f"{name} written ({len(written)} of {len(targets)})")
         written_df = read_version(spark, target.path, written[name].after)
         return written_df if dates is None else written_df.filter(F.col("sales_date").isin(dates))
 

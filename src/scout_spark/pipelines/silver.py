@@ -14,7 +14,6 @@ MERGE (idempotent), and the checkpoint last: a rerun after a crash yields the sa
 
 from pyspark.sql import DataFrame, Row
 
-from scout_spark.console import progress
 from scout_spark.context import RunContext
 from scout_spark.errors import ScoutError
 from scout_spark.lake.lock import TableLock
@@ -38,10 +37,6 @@ def _count(checked_df: DataFrame, rules: QualityRules, dataset: str) -> Row:
     if row is None:  # an aggregate without grouping always has one row
         raise ScoutError(f"silver: no rule counts for {dataset}")
     return row
-
-
-def _progress(ctx: RunContext, message: str) -> None:
-    progress("silver", ctx.who.started_at, message)
 
 
 def _stop_on_fail(rules: QualityRules, counts: dict[str, Row]) -> None:
@@ -122,7 +117,7 @@ def run_silver(ctx: RunContext[SilverOptions]) -> StageResult:
             for d, df in checked.items():
                 with working_on(d):  # a failure names the dataset
                     counts[d] = _count(df, rules, d)
-                _progress(ctx, f"{d}: checked {counts[d]['rows_checked']:,} rows, "
+                ctx.progress(f"{d}: checked {counts[d]['rows_checked']:,} rows, "
                           f"{counts[d]['rows_quarantined']:,} to quarantine")  # fmt: skip
             _stop_on_fail(rules, counts)
             writes = {}
@@ -137,7 +132,7 @@ def run_silver(ctx: RunContext[SilverOptions]) -> StageResult:
                         passing=int(counts[d]["rows_passing"]),
                         check_lock=lock.check,
                     )
-                _progress(ctx, f"{d}: written ({len(writes)} of {len(checked)} datasets)")
+                ctx.progress(f"{d}: written ({len(writes)} of {len(checked)} datasets)")
             if mode in ("incremental", "full_refresh"):
                 lock.check()
                 save_checkpoints(
