@@ -43,6 +43,11 @@ def detail(spark: SparkSession, path: str) -> DataFrame:
     return spark.sql(f"DESCRIBE DETAIL {table_ref(path)}")
 
 
+def size_in_bytes(spark: SparkSession, path: str) -> int:
+    """The bytes of the files of the table's latest version (DESCRIBE DETAIL)."""
+    return int(detail(spark, path).select("sizeInBytes").first()[0])  # type: ignore[index]
+
+
 def latest_version(spark: SparkSession, path: str) -> int | None:
     """The latest committed version of the Delta table at `path`; None when there is no
     table (any other failure is raised, not hidden). A classic session reads the driver's

@@ -15,6 +15,7 @@ Binary COPY needs every value in exactly its column's type, so the rows are firs
 to the Spark type of each Postgres column, read from the catalog.
 """
 
+import math
 import re
 from collections.abc import Iterator
 from itertools import chain
@@ -23,6 +24,7 @@ import pyarrow as pa
 from psycopg import Connection, sql
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from scout_spark.errors import ScoutError
 from scout_spark.parallel import read_ahead
@@ -40,6 +42,19 @@ FETCH_DEPTH = 2
 READ_AHEAD_BLOBS = 8
 MIN_PARTITIONS = 16
 MAX_PARTITION_BYTES = 32 << 20
+# A task's encoded rows reach the driver whole, as its result, held two or three times while
+# fetched and decoded, FETCH_DEPTH tasks at once: a 10M-transaction publish's 32 MB Parquet
+# splits came back as 480 MB results, which a 1 GB driver could not hold (#23). Above
+# MAX_TASK_BYTES a split on average, the rows are first hashed into partitions of about
+# REBALANCED_TASK_BYTES.
+MAX_TASK_BYTES = 48 << 20
+REBALANCED_TASK_BYTES = 32 << 20
+COPY_BYTES_PER_PARQUET_BYTE = 20  # generously: gold items take 15
+TEXT_BYTES = 32  # the guessed length of a text value
+_FIXED_BYTES = {
+    "long": 8, "double": 8, "timestamp": 8, "timestamp_ntz": 8,
+    "integer": 4, "float": 4, "date": 4, "short": 2, "boolean": 1,
+}  # fmt: skip
 AUTO, SOCKET, ITERATOR = "auto", "socket", "iterator"
 STREAMS = (AUTO, SOCKET, ITERATOR)
 
@@ -101,14 +116,47 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield pa.record_batch([pa.array([blob], pa.binary())], names=["payload"])
 
 
+def encoded_row_bytes(schema: T.StructType) -> int:
+    """The guessed size of one row as binary COPY: a 2-byte field count, then per field a
+    4-byte length and the value (numeric: 8 bytes of header and 2 per 4 digits)."""
+    total = 2
+    for field in schema.fields:
+        kind = field.dataType
+        if isinstance(kind, T.DecimalType):
+            width = 8 + 2 * math.ceil(kind.precision / 4)
+        else:
+            width = _FIXED_BYTES.get(kind.typeName(), TEXT_BYTES)
+        total += 4 + width
+    return total
+
+
+def _min_splits(spark: SparkSession) -> int:
+    return max(MIN_PARTITIONS, default_parallelism(spark) or 0)
+
+
+def bounded_partitions(df: DataFrame, source_bytes: int) -> DataFrame:
+    """`df`, hashed into more partitions when its file splits would make task results of
+    more than MAX_TASK_BYTES (a shuffle spills: no task holds more than its partition).
+
+    `source_bytes`: the Parquet bytes of the table `df` selects from, an upper bound. Below
+    the limit even at COPY_BYTES_PER_PARQUET_BYTE, nothing is counted; else the selected rows
+    are (a job reading Parquet footers) and their encoded size guessed from the schema."""
+    budget = _min_splits(df.sparkSession) * MAX_TASK_BYTES
+    if source_bytes * COPY_BYTES_PER_PARQUET_BYTE <= budget:
+        return df
+    encoded = df.count() * encoded_row_bytes(df.schema)
+    if encoded <= budget:
+        return df
+    return df.repartition(math.ceil(encoded / REBALANCED_TASK_BYTES), *df.columns)
+
+
 def _split_conf(spark: SparkSession) -> dict[str, str]:
     """Small file splits while a scan is planned: the first rows reach COPY sooner, and each
     task's encoded rows, which its result carries whole to the driver (a Connect server's
     too), stay small. At least MIN_PARTITIONS splits, or the session's parallelism where
     this process knows it (classic; a Connect server keeps its own)."""
-    parallelism = default_parallelism(spark) or 0
     return {
-        "spark.sql.files.minPartitionNum": str(max(MIN_PARTITIONS, parallelism)),
+        "spark.sql.files.minPartitionNum": str(_min_splits(spark)),
         "spark.sql.files.maxPartitionBytes": str(MAX_PARTITION_BYTES),
     }
 

@@ -19,7 +19,7 @@ from pyspark.sql import DataFrame
 
 from scout_spark.config.model import PostgresConfig
 from scout_spark.publish import finalize
-from scout_spark.publish.binary_copy import AUTO, copy_rows
+from scout_spark.publish.binary_copy import AUTO, bounded_partitions, copy_rows
 from scout_spark.publish.plan import DELETED_COLUMN, TablePlan
 
 
@@ -37,6 +37,8 @@ def load_table(
 ) -> tuple[int, finalize.TableChange]:
     """Apply one table's part of the publish on `conn`: (rows sent, rows deleted/written)."""
     target = sql.Identifier(pg.schema, plan.table.pg_table)
+    if rows_df is not None:
+        rows_df = bounded_partitions(rows_df, plan.source_bytes)
     sent = deleted = written = 0
     if plan.table.slice_column is not None:
         deleted += _count(conn, finalize.delete_slices(plan, target))

@@ -8,7 +8,7 @@ whole table is republished. Windowed tables also follow the window: dates enteri
 published, dates leaving it are deleted.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from pyspark.errors import AnalysisException
@@ -18,6 +18,7 @@ from pyspark.sql import functions as F
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import AsOf, input_version
+from scout_spark.lake.delta_sql import size_in_bytes
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version
@@ -100,6 +101,14 @@ class TablePlan:
     dates: tuple[date, ...] = ()  # the slices to replace (SLICES)
     reason: str = ""
     trims_window: bool = False  # delete rows before the window's first date
+    source_bytes: int = 0  # the table's Parquet bytes, when it loads rows: sizes its tasks
+
+
+def with_source_bytes(spark: SparkSession, plan: TablePlan) -> TablePlan:
+    """`plan` with the size of its table (DESCRIBE DETAIL, latest) when it loads rows."""
+    if plan.action == NONE:
+        return plan
+    return replace(plan, source_bytes=size_in_bytes(spark, plan.path))
 
 
 def _changed_slices(spark: SparkSession, plan_base: TablePlan) -> set[date]:

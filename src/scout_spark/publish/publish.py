@@ -38,6 +38,7 @@ from scout_spark.publish.plan import (
     pin_versions,
     plan_table,
     staged_rows,
+    with_source_bytes,
 )
 from scout_spark.publish.publish_lock import holder_purpose, take_publish_lock
 from scout_spark.publish.registry import Refresh
@@ -104,11 +105,12 @@ def _plans(ctx: RunContext, versions: dict[str, int], previous: dict, window: Wi
     config = ctx.config
 
     def plan(table: Any) -> TablePlan:
-        return plan_table(
+        planned = plan_table(
             ctx.spark, table, table_path(config, table.lake_name),
             version=versions[table.lake_name], previous=previous.get(table.lake_name),
             window=window, full_refresh=_mode(ctx) == "full_refresh",
         )  # fmt: skip
+        return with_source_bytes(ctx.spark, planned)
 
     return for_each(plan, [t for t in PUBLISH_TABLES if t.lake_name in versions])
 

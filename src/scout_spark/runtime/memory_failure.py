@@ -2,7 +2,10 @@
 
 A Java heap exhausted in a task or in the driver reaches Python as a Py4J error whose
 text names java.lang.OutOfMemoryError; a driver JVM that died of it (exit 52) leaves a
-lost Py4J connection. Stages mark what they were working on with `working_on(dataset)`.
+lost Py4J connection. A task result the driver failed to fetch ends the job with
+TaskResultLost: in local mode, where nothing else can lose it, a result too large for the
+heap (#23: a 480 MB result at 10M transactions). Stages mark what they were working on
+with `working_on(dataset)`.
 """
 
 from collections.abc import Iterator
@@ -14,6 +17,8 @@ from scout_spark.config.driver_memory import SPARK_DEFAULT_DRIVER_MEMORY
 from scout_spark.runtime.jvm import driver_memory_setting, jvm_exit_code
 
 _OOM_MARKERS = ("java.lang.OutOfMemoryError", "SparkOutOfMemoryError")
+# A lost task result, and the executor being the driver (local mode).
+_RESULT_LOST_MARKERS = ("TaskResultLost", "executor driver)")
 # How Py4J says the JVM at the other end is gone.
 _JVM_GONE_MARKERS = (
     "Answer from Java side is empty",
@@ -76,14 +81,19 @@ def out_of_memory_line(
     """One line for an out-of-memory failure of `stage`; None when `exc` is not one."""
     text = _chain_text(exc)
     died = _jvm_died_of_memory(exc, spark)
-    if not died and not any(marker in text for marker in _OOM_MARKERS):
+    if died:
+        what = "the driver JVM died of Java heap memory (java.lang.OutOfMemoryError)"
+    elif any(marker in text for marker in _OOM_MARKERS):
+        what = "ran out of Java heap memory (java.lang.OutOfMemoryError)"
+    elif all(marker in text for marker in _RESULT_LOST_MARKERS):
+        what = "a task's result was lost on its way to the driver (TaskResultLost, too large)"
+    else:
         return None
     dataset = dataset_of(exc)
     heap = _driver_memory(spark) or configured or "unknown"
     where = f"stage {stage}" + (f", dataset {dataset}" if dataset else "")
-    what = "the driver JVM died of" if died else "ran out of"
     return (
-        f"{where}: {what} Java heap memory (java.lang.OutOfMemoryError) with a {heap} driver "
-        "heap: raise spark.driver_memory (conf/<env>.yaml or --set spark.driver_memory=...) "
+        f"{where}: {what} with a {heap} driver heap: raise spark.driver_memory "
+        "(conf/<env>.yaml or --set spark.driver_memory=...) "
         "or spark-submit's --driver-memory, and rerun (rows are neither lost nor duplicated)"
     )
