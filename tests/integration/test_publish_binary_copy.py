@@ -47,7 +47,7 @@ def test_edge_values_round_trip_exactly(
 
     with connect(test_config.postgres) as conn:
         conn.execute(f"CREATE TEMPORARY TABLE round_trip ({PG_COLUMNS}, i bigint)")
-        sent = copy_rows(conn, sql.Identifier("round_trip"), frame, stream)
+        sent = copy_rows(conn, sql.Identifier("round_trip"), [frame], stream)
         stored = conn.execute("SELECT * FROM round_trip ORDER BY i").fetchall()
 
     assert sent == 3
@@ -69,7 +69,7 @@ def test_many_batches_and_partitions_arrive_once_each(
 
     with connect(test_config.postgres) as conn:
         conn.execute("CREATE TEMPORARY TABLE batches (id bigint, amount numeric(14,2))")
-        sent = copy_rows(conn, sql.Identifier("batches"), frame, stream)
+        sent = copy_rows(conn, sql.Identifier("batches"), [frame], stream)
         count, distinct, total = conn.execute(
             "SELECT count(*), count(DISTINCT id), sum(amount) FROM batches"
         ).fetchone()
@@ -105,7 +105,7 @@ def test_a_failure_midway_copies_nothing(
         conn.execute("CREATE TEMPORARY TABLE halfway (id bigint)")
         conn.commit()
         with pytest.raises(Exception, match="partition 2 failed"), conn.transaction():
-            copy_rows(conn, sql.Identifier("halfway"), _last_partition_fails(spark), stream)
+            copy_rows(conn, sql.Identifier("halfway"), [_last_partition_fails(spark)], stream)
         (count,) = conn.execute("SELECT count(*) FROM halfway").fetchone()
 
     assert count == 0

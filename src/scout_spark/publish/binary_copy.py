@@ -15,16 +15,14 @@ Binary COPY needs every value in exactly its column's type, so the rows are firs
 to the Spark type of each Postgres column, read from the catalog.
 """
 
-import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import chain
 
 import pyarrow as pa
 from psycopg import Connection, sql
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
 from scout_spark.errors import ScoutError
 from scout_spark.parallel import read_ahead
@@ -42,19 +40,6 @@ FETCH_DEPTH = 2
 READ_AHEAD_BLOBS = 8
 MIN_PARTITIONS = 16
 MAX_PARTITION_BYTES = 32 << 20
-# A task's encoded rows reach the driver whole, as its result, held two or three times while
-# fetched and decoded, FETCH_DEPTH tasks at once: a 10M-transaction publish's 32 MB Parquet
-# splits came back as 480 MB results, which a 1 GB driver could not hold (#23). Above
-# MAX_TASK_BYTES a split on average, the rows are first hashed into partitions of about
-# REBALANCED_TASK_BYTES.
-MAX_TASK_BYTES = 48 << 20
-REBALANCED_TASK_BYTES = 32 << 20
-COPY_BYTES_PER_PARQUET_BYTE = 20  # generously: gold items take 15
-TEXT_BYTES = 32  # the guessed length of a text value
-_FIXED_BYTES = {
-    "long": 8, "double": 8, "timestamp": 8, "timestamp_ntz": 8,
-    "integer": 4, "float": 4, "date": 4, "short": 2, "boolean": 1,
-}  # fmt: skip
 AUTO, SOCKET, ITERATOR = "auto", "socket", "iterator"
 STREAMS = (AUTO, SOCKET, ITERATOR)
 
@@ -116,38 +101,9 @@ def _encode(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield pa.record_batch([pa.array([blob], pa.binary())], names=["payload"])
 
 
-def encoded_row_bytes(schema: T.StructType) -> int:
-    """The guessed size of one row as binary COPY: a 2-byte field count, then per field a
-    4-byte length and the value (numeric: 8 bytes of header and 2 per 4 digits)."""
-    total = 2
-    for field in schema.fields:
-        kind = field.dataType
-        if isinstance(kind, T.DecimalType):
-            width = 8 + 2 * math.ceil(kind.precision / 4)
-        else:
-            width = _FIXED_BYTES.get(kind.typeName(), TEXT_BYTES)
-        total += 4 + width
-    return total
-
-
-def _min_splits(spark: SparkSession) -> int:
+def min_splits(spark: SparkSession) -> int:
+    """The publish scan's least number of file splits (_split_conf)."""
     return max(MIN_PARTITIONS, default_parallelism(spark) or 0)
-
-
-def bounded_partitions(df: DataFrame, source_bytes: int) -> DataFrame:
-    """`df`, hashed into more partitions when its file splits would make task results of
-    more than MAX_TASK_BYTES (a shuffle spills: no task holds more than its partition).
-
-    `source_bytes`: the Parquet bytes of the table `df` selects from, an upper bound. Below
-    the limit even at COPY_BYTES_PER_PARQUET_BYTE, nothing is counted; else the selected rows
-    are (a job reading Parquet footers) and their encoded size guessed from the schema."""
-    budget = _min_splits(df.sparkSession) * MAX_TASK_BYTES
-    if source_bytes * COPY_BYTES_PER_PARQUET_BYTE <= budget:
-        return df
-    encoded = df.count() * encoded_row_bytes(df.schema)
-    if encoded <= budget:
-        return df
-    return df.repartition(math.ceil(encoded / REBALANCED_TASK_BYTES), *df.columns)
 
 
 def _split_conf(spark: SparkSession) -> dict[str, str]:
@@ -156,7 +112,7 @@ def _split_conf(spark: SparkSession) -> dict[str, str]:
     too), stay small. At least MIN_PARTITIONS splits, or the session's parallelism where
     this process knows it (classic; a Connect server keeps its own)."""
     return {
-        "spark.sql.files.minPartitionNum": str(_min_splits(spark)),
+        "spark.sql.files.minPartitionNum": str(min_splits(spark)),
         "spark.sql.files.maxPartitionBytes": str(MAX_PARTITION_BYTES),
     }
 
@@ -184,19 +140,21 @@ def payloads(df: DataFrame, stream: str = AUTO) -> Iterator[bytes]:
 
 
 def copy_rows(
-    conn: Connection, target: sql.Composable, rows_df: DataFrame, stream: str = AUTO
+    conn: Connection, target: sql.Composable, parts: Sequence[DataFrame], stream: str = AUTO
 ) -> int:
-    """COPY every row of `rows_df` into `target` (columns by name); returns the rows sent.
+    """COPY every row of `parts` (DataFrames of the same columns, read one after the other)
+    into `target`, columns by name; returns the rows sent.
 
     `stream`: how the encoded rows reach this process (socket, iterator or auto)."""
-    rows_df = as_column_types(rows_df, column_types(conn, target))
+    pg_types = column_types(conn, target)
+    parts = [as_column_types(part, pg_types) for part in parts]
     query = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in rows_df.columns)
+        target, sql.SQL(", ").join(sql.Identifier(c) for c in parts[0].columns)
     )
     sent = 0
     with conn.cursor() as cursor, cursor.copy(query) as copy:
         copy.write(HEADER)
-        for blob in payloads(rows_df, stream):
+        for blob in chain.from_iterable(payloads(part, stream) for part in parts):
             sent += int.from_bytes(blob[:ROWS_PREFIX], "big")
             copy.write(memoryview(blob)[ROWS_PREFIX:])
         copy.write(TRAILER)

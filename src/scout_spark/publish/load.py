@@ -19,8 +19,9 @@ from pyspark.sql import DataFrame
 
 from scout_spark.config.model import PostgresConfig
 from scout_spark.publish import finalize
-from scout_spark.publish.binary_copy import AUTO, bounded_partitions, copy_rows
+from scout_spark.publish.binary_copy import AUTO, copy_rows
 from scout_spark.publish.plan import DELETED_COLUMN, TablePlan
+from scout_spark.publish.result_bounds import read_parts
 
 
 def _count(conn: Connection, statement: sql.Composable | None) -> int:
@@ -36,22 +37,24 @@ def load_table(
     stream: str = AUTO,
 ) -> tuple[int, finalize.TableChange]:
     """Apply one table's part of the publish on `conn`: (rows sent, rows deleted/written)."""
-    target = sql.Identifier(pg.schema, plan.table.pg_table)
+    table = plan.table
+    target = sql.Identifier(pg.schema, table.pg_table)
+    parts = None
     if rows_df is not None:
-        rows_df = bounded_partitions(rows_df, plan.source_bytes)
+        parts = read_parts(rows_df, plan.source_bytes, table.slice_column, table.keys)
     sent = deleted = written = 0
-    if plan.table.slice_column is not None:
+    if table.slice_column is not None:
         deleted += _count(conn, finalize.delete_slices(plan, target))
-        if rows_df is not None:
-            sent = written = copy_rows(conn, target, rows_df, stream)
-    elif rows_df is not None:
-        staged = sql.Identifier(f"publish_{plan.table.pg_table}")
+        if parts is not None:
+            sent = written = copy_rows(conn, target, parts, stream)
+    elif parts is not None:
+        staged = sql.Identifier(f"publish_{table.pg_table}")
         conn.execute(
             sql.SQL(
                 "CREATE TEMPORARY TABLE {} (LIKE {}, {} boolean NOT NULL) ON COMMIT DROP"
             ).format(staged, target, sql.Identifier(DELETED_COLUMN))
         )
-        sent = copy_rows(conn, staged, rows_df, stream)
+        sent = copy_rows(conn, staged, parts, stream)
         deleted += _count(conn, finalize.delete_keys(plan, target, staged))
         written += _count(conn, finalize.upsert_keys(plan, target, staged))
     deleted += _count(conn, finalize.trim_window(plan, target, first_date))
