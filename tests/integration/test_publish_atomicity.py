@@ -1,6 +1,7 @@
 """A dashboard reading during a publish, or one killed midway, sees complete old or new rows."""
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -154,5 +155,13 @@ def test_a_second_publish_goes_on_once_the_first_ends(
     threading.Timer(3.0, holder.close).start()
     result = run_stage(case, "publish")
     assert result.records_written and result.records_written > 0
-    assert "waiting for publish:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "waiting for publish:" in err
     assert_matches_lake(spark, case)
+    # Then a progress line per table copied, in order.
+    copied = re.findall(
+        r"^  publish (\w+): [\d,]+ rows copied \((\d+) of (\d+) tables\)", err, re.M
+    )
+    assert copied and [int(done) for _, done, _ in copied] == list(range(1, len(copied) + 1))
+    assert {int(total) for _, _, total in copied} == {len(copied)}
+    assert "scout_gold_transactions" in {table for table, _, _ in copied}

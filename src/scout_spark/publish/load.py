@@ -11,7 +11,7 @@ driver, so it works the same with a Postgres on another host. Only DELETE, COPY 
 touch a dashboard table, never TRUNCATE (not MVCC-safe) nor DROP.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from psycopg import Connection, sql
@@ -67,11 +67,14 @@ def load_tables(
     plans: Sequence[tuple[TablePlan, DataFrame | None]],
     first_date: date | None,
     stream: str = AUTO,
+    progress: Callable[[str], None] = lambda message: None,
 ) -> tuple[int, dict[str, finalize.TableChange]]:
-    """Every table's part, one after the other on the publish transaction."""
+    """Every table's part, one after the other on the publish transaction; `progress` is
+    told each table copied."""
     finalize.begin_move(conn)
     changes, sent = {}, 0
-    for plan, rows_df in plans:
+    for done, (plan, rows_df) in enumerate(plans, 1):
         rows, changes[plan.table.pg_table] = load_table(conn, pg, plan, rows_df, first_date, stream)
         sent += rows
+        progress(f"{plan.table.pg_table}: {rows:,} rows copied ({done} of {len(plans)} tables)")
     return sent, changes

@@ -124,7 +124,9 @@ def _publish_changes(
     staged = [(p, staged_rows(ctx.spark, p, window)) for p in plans]
     with connect(pg, purpose="publish") as conn:
         stream = ctx.options.stream
-        sent, changes = load_tables(conn, pg, staged, window.first_date, stream)
+        sent, changes = load_tables(
+            conn, pg, staged, window.first_date, stream, progress=ctx.progress
+        )
         loaded = time.perf_counter()
         tables = {
             p.table.pg_table: {
