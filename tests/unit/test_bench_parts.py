@@ -6,7 +6,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from scout_lab.bench import benchmark
+from scout_lab.bench import benchmark, pipeline_runs
 from scout_lab.bench.pipeline_runs import _land_new_day
 from scout_lab.bench.render import render
 from scout_lab.bench.workspace import START, generate_days, workspace
@@ -112,3 +112,19 @@ def test_options_build_the_plan_and_refuse_what_cannot_run(
         with pytest.raises(SystemExit):
             _plan(*argv)
         assert message in capsys.readouterr().err
+
+
+def test_a_failed_pipeline_run_keeps_its_log_outside_the_workspace(
+    test_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_submit = tmp_path / "spark-submit"
+    fake_submit.write_text("#!/bin/sh\necho 'scout bronze: failed: out of heap'\nexit 3\n")
+    fake_submit.chmod(0o755)
+    monkeypatch.setattr(pipeline_runs, "SPARK_SUBMIT", fake_submit)
+    monkeypatch.setattr(pipeline_runs, "FAILED_LOGS", tmp_path / "kept")
+
+    with pytest.raises(RuntimeError, match=r"run_pipeline exited 3 \(whole log: .*run-x-failed"):
+        pipeline_runs.submit_pipeline(test_config, tmp_path / "workspace", "run-x", "1g")
+
+    kept = tmp_path / "kept" / "run-x-failed.log"
+    assert kept.read_text() == "scout bronze: failed: out of heap\n"

@@ -33,6 +33,8 @@ PIPELINE_JOB = ROOT / "jobs" / "run_pipeline.py"
 STAGES = ("bronze", "silver", "gold", "platinum", "publish")
 NEW_DAY_DATASETS = ("transactions", "items")
 QUIET = "spark.extra_conf.spark.ui.showConsoleProgress=false"
+# A failed run's log is kept here: its workspace, the log's first home, is removed.
+FAILED_LOGS = ROOT / "data" / "benchmarks"
 
 
 def say(message: str) -> None:
@@ -58,8 +60,11 @@ def submit_pipeline(config: Config, folder: Path, run_id: str, driver_memory: st
         with peak_memory(process.pid) as memory:
             returncode = process.wait()
     if returncode != 0:
+        kept = FAILED_LOGS / f"{run_id}-failed.log"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, kept)
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-        raise RuntimeError(f"run_pipeline exited {returncode} (log {log}):\n{tail}")
+        raise RuntimeError(f"run_pipeline exited {returncode} (whole log: {kept}):\n{tail}")
     return memory
 
 
