@@ -129,3 +129,15 @@ def test_over_connect_a_large_keyed_table_is_read_in_queries_of_key_buckets(
     assert len(parts) == 4
     assert max(part.count() for part in parts) < ROWS * 4 // 10
     assert _rows_of(parts) == _all_rows(rows_df)
+
+
+def test_over_connect_a_large_table_with_no_rows_selected_is_one_empty_query(
+    rows_df: DataFrame, budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An incremental publish whose changed dates lost all their rows: delete, copy none.
+    monkeypatch.setattr(result_bounds, "is_connect", lambda spark: True)
+    none_df = rows_df.where(F.lit(False))
+
+    (part,) = read_parts(none_df, budget, "day", ("id",))
+
+    assert part.count() == 0

@@ -109,6 +109,8 @@ def _query_parts(
         count = math.ceil(rows / max_rows)
         return [Part(where, rows // count) for where in _buckets(keys, count)]
     counts = {r[0]: r[1] for r in df.groupBy(slice_column).count().collect()}
+    if not counts:
+        return [Part(None, 0)]  # no rows: one (empty) query all the same
     parts = []
     for group in group_slices(counts, max_rows):
         rows = sum(counts[v] for v in group)
