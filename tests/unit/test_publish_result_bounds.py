@@ -67,10 +67,6 @@ def _rows_of(parts: list[DataFrame]) -> list[tuple]:
     return sorted(tuple(row) for part in parts for row in part.collect())
 
 
-def _all_rows(rows_df: DataFrame) -> list[tuple]:
-    return sorted(tuple(row) for row in rows_df.collect())
-
-
 def test_a_small_table_is_read_whole_and_uncounted(
     rows_df: DataFrame, budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -87,7 +83,7 @@ def test_a_large_table_is_spread_over_bounded_tasks_in_one_query(
     assert part.rdd.getNumPartitions() == 20
     sizes = part.groupBy(F.spark_partition_id()).count().collect()
     assert max(row["count"] for row in sizes) < 2 * ROWS / 20
-    assert _rows_of([part]) == _all_rows(rows_df)
+    assert _rows_of([part]) == _rows_of([rows_df])
 
 
 def test_a_table_of_few_rows_from_a_large_table_keeps_its_splits(
@@ -115,7 +111,7 @@ def test_over_connect_a_large_table_is_read_in_queries_of_slice_groups(
     assert days == [[None, D1], [D2], [D3], [D3]]
     counts = [part.count() for part in parts]
     assert max(counts) <= ROWS * 4 // 10
-    assert _rows_of(parts) == _all_rows(rows_df)
+    assert _rows_of(parts) == _rows_of([rows_df])
 
 
 def test_over_connect_a_large_keyed_table_is_read_in_queries_of_key_buckets(
@@ -128,7 +124,7 @@ def test_over_connect_a_large_keyed_table_is_read_in_queries_of_key_buckets(
 
     assert len(parts) == 4
     assert max(part.count() for part in parts) < ROWS * 4 // 10
-    assert _rows_of(parts) == _all_rows(rows_df)
+    assert _rows_of(parts) == _rows_of([rows_df])
 
 
 def test_over_connect_a_large_table_with_no_rows_selected_is_one_empty_query(
