@@ -26,6 +26,8 @@ class DeltaTarget:
     # Rows are written sorted by these, so each file holds a range of them: a MERGE of
     # recent corrections touches the recent files only, and readers skip by min/max.
     cluster_by: tuple[str, ...] = ()
+    # Commits between Delta checkpoints, set when the table is created (None: Delta's 10).
+    checkpoint_interval: int | None = None
 
 
 def table_version(spark: SparkSession, path: str) -> int | None:
@@ -76,9 +78,16 @@ def _writer(df: DataFrame, target: DeltaTarget, mode: str) -> DataFrameWriter:
     if target.cluster_by:
         df = df.sort(*target.cluster_by)
     writer = delta_writer(df).mode(mode)
+    if target.checkpoint_interval is not None:
+        writer = writer.option("delta.checkpointInterval", str(target.checkpoint_interval))
     if target.partition_by:
         writer = writer.partitionBy(*target.partition_by)
     return writer
+
+
+def blind_append(target: DeltaTarget, df: DataFrame) -> None:
+    """Append rows without reading the table's versions (a record's rows, e.g. the ledger's)."""
+    save_append(_writer(df, target, "append"), target.path)
 
 
 def append(

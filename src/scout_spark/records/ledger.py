@@ -13,8 +13,8 @@ from pyspark.sql import types as T
 
 from scout_spark.config import Config
 from scout_spark.context import RunIdentity
-from scout_spark.lake.tables import RUN_LEDGER, table_path
-from scout_spark.lake.writes import delta_writer, save_append
+from scout_spark.lake.tables import RUN_LEDGER, delta_target, table_path
+from scout_spark.lake.writes import blind_append
 from scout_spark.results import StageResult
 
 LEDGER_SCHEMA = T.StructType(
@@ -93,8 +93,7 @@ def record_result(
 
 
 def _append(spark: SparkSession, config: Config, rows: list[tuple]) -> None:
-    row_df = spark.createDataFrame(rows, LEDGER_SCHEMA)
-    save_append(delta_writer(row_df), ledger_path(config))
+    blind_append(delta_target(config, RUN_LEDGER), spark.createDataFrame(rows, LEDGER_SCHEMA))
 
 
 def read_ledger(spark: SparkSession, config: Config) -> DataFrame:

@@ -28,7 +28,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from scout_spark.lake.tables import table
-from scout_spark.lake.writes import DeltaTarget, append, table_version
+from scout_spark.lake.writes import append, table_version
 from scout_spark.sources.discovery import SourceFile
 
 FILE_STATE_SCHEMA = T.StructType(
@@ -93,10 +93,8 @@ class FileState:
 
     def __init__(self, spark: SparkSession, lake_root: str, dataset: str) -> None:
         self.spark, self.dataset = spark, dataset
-        files = table(f"bronze/_state/{dataset}_files")
-        rejects = table(f"bronze/{dataset}_rejected_files")
-        self.target = DeltaTarget(files.name, files.path_under(lake_root))
-        self.rejects = DeltaTarget(rejects.name, rejects.path_under(lake_root))
+        self.target = table(f"bronze/_state/{dataset}_files").target_under(lake_root)
+        self.rejects = table(f"bronze/{dataset}_rejected_files").target_under(lake_root)
 
     def snapshot(self) -> StateSnapshot:
         """Collect the dataset's file keys (one row per file delivery) to the driver."""
