@@ -1,5 +1,6 @@
 """Publish: incremental by slice, idempotent, windowed, equal to the lake at the logged versions."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from publish_lake import (
     customer_rows,
     day_rows,
     pg,
+    published_versions,
     row_versions,
     write_days,
     write_table,
@@ -16,6 +18,7 @@ from publish_lake import (
 from pyspark.sql import SparkSession
 
 from scout_spark.config import Config
+from scout_spark.lake.writes import table_version
 from scout_spark.parallel import for_each
 from scout_spark.publish.binary_copy import AUTO, ITERATOR
 from scout_spark.publish.tables import PUBLISH_TABLES
@@ -135,4 +138,31 @@ def test_window_drops_dates_leaving_it(spark: SparkSession, case: Config, run_st
     assert pg(case, "SELECT window_start FROM publish_log ORDER BY publish_id DESC LIMIT 1") == [
         (DAYS[1],)
     ]
+    assert_matches_lake(spark, case)
+
+
+def test_a_table_created_anew_at_its_path_is_republished_whole(
+    spark: SparkSession, case: Config, run_stage
+) -> None:
+    """Versions alone cannot tell a rebuilt lake's table from the published one: its id can."""
+    run_stage(case, "publish")
+    published = published_versions(case)
+    names = {"gold/payment_mix": 5, "platinum/customer_features": 9}  # slices, keys
+    for name, tag in names.items():
+        shutil.rmtree(case.lake_path(*name.split("/")).removeprefix("file://"))
+        rows = customer_rows(tag) if name.startswith("platinum") else day_rows(DAYS[0], tag)[name]
+        for _ in range(published[name] + 1):  # version 0, then on to the published version
+            write_table(spark, case, name, rows)
+    lake_versions = {n: table_version(spark, case.lake_path(*n.split("/"))) for n in names}
+    assert lake_versions == {n: published[n] for n in names}
+
+    result = run_stage(case, "publish")
+
+    assert result.status == "succeeded"
+    tables = pg(case, "SELECT tables FROM publish_log ORDER BY publish_id DESC LIMIT 1")[0][0]
+    for name in names:
+        pg_table = name.replace("/", "_")
+        assert tables[pg_table]["action"] == "full", pg_table
+        assert "new Delta table" in tables[pg_table]["reason"], pg_table
+    assert tables["gold_hourly_sales"]["action"] == "none"
     assert_matches_lake(spark, case)

@@ -48,6 +48,12 @@ def size_in_bytes(spark: SparkSession, path: str) -> int:
     return int(detail(spark, path).select("sizeInBytes").first()[0])  # type: ignore[index]
 
 
+def table_id(spark: SparkSession, path: str) -> str:
+    """The Delta table's id (DESCRIBE DETAIL): every commit keeps it; a table created again
+    at the path (its folder deleted, or another lake there) gets a new one."""
+    return str(detail(spark, path).select("id").first()[0])  # type: ignore[index]
+
+
 def latest_version(spark: SparkSession, path: str) -> int | None:
     """The latest committed version of the Delta table at `path`; None when there is no
     table (any other failure is raised, not hidden). A classic session reads the driver's

@@ -29,6 +29,7 @@ class PublishState:
     lake_versions: dict[str, int]
     window_start: date | None
     ledger_watermark: datetime | None
+    table_ids: dict[str, str]  # each source table's Delta id ({} before V003)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class LogEntry:
     tables: dict[str, dict[str, Any]]
     ledger_watermark: datetime | None
     started_at: datetime
+    table_ids: dict[str, str]
 
 
 def _newest(conn: Connection, pg: PostgresConfig, columns: str, where: str) -> Any:
@@ -56,10 +58,11 @@ def _newest(conn: Connection, pg: PostgresConfig, columns: str, where: str) -> A
 
 def last_published(conn: Connection, pg: PostgresConfig) -> PublishState | None:
     """The lake versions, window and ledger watermark of the last real publish."""
-    row = _newest(conn, pg, "lake_versions, window_start, ledger_watermark", "status = 'published'")
+    columns = "lake_versions, window_start, ledger_watermark, lake_table_ids"
+    row = _newest(conn, pg, columns, "status = 'published'")
     if row is None:
         return None
-    return PublishState({k: int(v) for k, v in row[0].items()}, row[1], row[2])
+    return PublishState({k: int(v) for k, v in row[0].items()}, row[1], row[2], dict(row[3]))
 
 
 def last_watermark(conn: Connection, pg: PostgresConfig) -> datetime | None:
@@ -73,13 +76,13 @@ def write_log(conn: Connection, pg: PostgresConfig, entry: LogEntry) -> int:
     row = conn.execute(
         sql.SQL(
             "INSERT INTO {} (run_id, status, mode, lake_versions, window_start, rows_published, "
-            "tables, ledger_watermark, started_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "RETURNING publish_id"
+            "tables, ledger_watermark, started_at, lake_table_ids) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING publish_id"
         ).format(sql.Identifier(pg.schema, "publish_log")),
         [
             entry.run_id, entry.status, entry.mode, Jsonb(entry.lake_versions),
             entry.window_start, entry.rows_published, Jsonb(json.loads(json.dumps(entry.tables,
-            default=str))), entry.ledger_watermark, entry.started_at,
+            default=str))), entry.ledger_watermark, entry.started_at, Jsonb(entry.table_ids),
         ],
     ).fetchone()  # fmt: skip
     assert row is not None

@@ -3,9 +3,11 @@
 A table's lake version is compared with the version the last publish recorded. Slice
 tables (by sales_date or monitor_date) replace the slices the Delta change feed names
 between the two versions; platinum_customer_features (keyed) diffs the two snapshots.
-When history is gone (vacuumed, table recreated) or the table was never published, the
-whole table is republished. Windowed tables also follow the window: dates entering it are
-published, dates leaving it are deleted.
+When history is gone (vacuumed), the table was never published, or it is a new table at
+its path (its Delta table id differs from the one published: the lake was deleted and
+rebuilt, or the root now holds another lake), the whole table is republished. Windowed
+tables also follow the window: dates entering it are published, dates leaving it are
+deleted.
 """
 
 from dataclasses import dataclass, replace
@@ -18,7 +20,7 @@ from pyspark.sql import functions as F
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError, error_line
 from scout_spark.lake.as_of import AsOf, input_version
-from scout_spark.lake.delta_sql import size_in_bytes
+from scout_spark.lake.delta_sql import size_in_bytes, table_id
 from scout_spark.lake.lock import TableLock
 from scout_spark.lake.tables import table_path
 from scout_spark.lake.writes import read_changes, read_version
@@ -58,14 +60,34 @@ class Window:
         return self.first_date != self.previous_first_date
 
 
-def pin_versions(spark: SparkSession, config: Config, run_id: str, as_of: AsOf) -> dict[str, int]:
-    """Version of every source table that exists (latest, or --as-of-*), under the lake's locks."""
+@dataclass(frozen=True)
+class Pinned:
+    """The source tables this publish reads: each existing one's version and Delta id."""
+
+    versions: dict[str, int]
+    ids: dict[str, str]
+
+    def same_tables(self, versions: dict[str, int], ids: dict[str, str]) -> dict[str, int]:
+        """Of a publish's recorded `versions`, those of tables that are still the same Delta
+        table (same id; no id recorded: a publish from before ids were, trusted)."""
+        return {n: v for n, v in versions.items() if ids.get(n, self.ids.get(n)) == self.ids.get(n)}
+
+
+def _pin(spark: SparkSession, config: Config, as_of: AsOf, name: str) -> tuple[int, str] | None:
+    path = table_path(config, name)
+    version = input_version(spark, as_of, name, path)
+    return None if version is None else (version, table_id(spark, path))
+
+
+def pin_versions(spark: SparkSession, config: Config, run_id: str, as_of: AsOf) -> Pinned:
+    """Version and id of every source table that exists (latest, or --as-of-*), under the
+    lake's locks."""
     names = [t.lake_name for t in PUBLISH_TABLES]
     with (
         TableLock(spark, config, LAKE_LOCKS[0], run_id) as first,
         TableLock(spark, config, LAKE_LOCKS[1], run_id) as second,
     ):
-        found = for_each(lambda n: input_version(spark, as_of, n, table_path(config, n)), names)
+        found = for_each(lambda n: _pin(spark, config, as_of, n), names)
         for writer in () if as_of else LAKE_LOCKS:
             if (left := unfinished(spark, config, writer)) is not None:
                 raise ScoutError(
@@ -74,7 +96,8 @@ def pin_versions(spark: SparkSession, config: Config, run_id: str, as_of: AsOf) 
                 )
         first.check()  # held throughout: no writer of these tables ran while we pinned
         second.check()
-    return {name: v for name, v in zip(names, found, strict=True) if v is not None}
+    pinned = {name: v for name, v in zip(names, found, strict=True) if v is not None}
+    return Pinned({n: v[0] for n, v in pinned.items()}, {n: v[1] for n, v in pinned.items()})
 
 
 def current_window(
@@ -129,12 +152,16 @@ def plan_table(
     previous: int | None,
     window: Window,
     full_refresh: bool,
+    replaced: bool = False,
 ) -> TablePlan:
-    """Decide what `table` needs, reading the change feed when it is incremental."""
+    """Decide what `table` needs, reading the change feed when it is incremental.
+    `replaced`: a new Delta table at its path since the last publish."""
     base = TablePlan(table, path, version, previous, NONE)
     trims = table.is_windowed and window.has_moved and not full_refresh
     if full_refresh:
         return _with(base, FULL, "full refresh requested")
+    if replaced:
+        return _with(base, FULL, "a new Delta table at its path since the last publish")
     if previous is None:
         return _with(base, FULL, "never published")
     if version < previous:

@@ -4,8 +4,8 @@
    released by Postgres if this process dies; a second publish waits for it: publish_lock.py).
 2. Pin every source table's lake version (under the gold and platinum table locks, so no
    half-written gold run is published; --as-of-* pins earlier ones) and read only those.
-3. Plan each table against the versions the last publish recorded (plan.py); when nothing
-   moved, record a skip and stop.
+3. Plan each table against the versions the last publish recorded (plan.py), where it is
+   still the same Delta table (its id); when nothing moved, record a skip and stop.
 4. In ONE Postgres transaction: load every changed table with COPY (load.py), write the
    publish log row (run id, lake version of every source) and refresh the monitoring
    tables (finalize.py, registry.py), then COMMIT.
@@ -32,6 +32,7 @@ from scout_spark.publish.load import load_tables
 from scout_spark.publish.migrate import migrate
 from scout_spark.publish.plan import (
     NONE,
+    Pinned,
     TablePlan,
     Window,
     current_window,
@@ -81,13 +82,13 @@ def _own_row(
 
 
 def _record_skip(
-    ctx: RunContext, conn: Connection, versions: dict[str, int], window: Window, refresh: Refresh
+    ctx: RunContext, conn: Connection, pinned: Pinned, window: Window, refresh: Refresh
 ) -> StageResult:
     """Nothing moved: one transaction with a skip record and the monitoring refresh."""
-    pg, mode = ctx.config.postgres, _mode(ctx)
+    pg, mode, versions = ctx.config.postgres, _mode(ctx), pinned.versions
     entry = finalize.LogEntry(
         ctx.who.run_id, "skipped", mode, versions, window.first_date, 0, {},
-        refresh.watermark, ctx.who.started_at,
+        refresh.watermark, ctx.who.started_at, pinned.ids,
     )  # fmt: skip
     with conn.transaction():
         publish_id = finalize.write_log(conn, pg, entry)
@@ -100,15 +101,18 @@ def _record_skip(
     )
 
 
-def _plans(ctx: RunContext, versions: dict[str, int], previous: dict, window: Window) -> list:
+def _plans(
+    ctx: RunContext, versions: dict[str, int], previous: dict, window: Window, replaced: set[str]
+) -> list:
     """Each table's plan, planned in parallel (the change feed reads are Spark jobs)."""
     config = ctx.config
 
     def plan(table: Any) -> TablePlan:
+        name = table.lake_name
         planned = plan_table(
-            ctx.spark, table, table_path(config, table.lake_name),
-            version=versions[table.lake_name], previous=previous.get(table.lake_name),
-            window=window, full_refresh=_mode(ctx) == "full_refresh",
+            ctx.spark, table, table_path(config, name), version=versions[name],
+            previous=previous.get(name), window=window,
+            full_refresh=_mode(ctx) == "full_refresh", replaced=name in replaced,
         )  # fmt: skip
         return with_source_bytes(ctx.spark, planned)
 
@@ -116,11 +120,10 @@ def _plans(ctx: RunContext, versions: dict[str, int], previous: dict, window: Wi
 
 
 def _publish_changes(
-    ctx: RunContext, plans: list[TablePlan], versions: dict[str, int], window: Window,
-    refresh: Any,
-) -> StageResult:  # fmt: skip
+    ctx: RunContext, plans: list[TablePlan], pinned: Pinned, window: Window, refresh: Any
+) -> StageResult:
     """The one publish transaction: load, log, refresh the monitoring tables, commit."""
-    pg, started = ctx.config.postgres, time.perf_counter()
+    pg, started, versions = ctx.config.postgres, time.perf_counter(), pinned.versions
     staged = [(p, staged_rows(ctx.spark, p, window)) for p in plans]
     with connect(pg, purpose="publish") as conn:
         stream = ctx.options.stream
@@ -139,7 +142,7 @@ def _publish_changes(
         written = sum(t["rows_written"] for t in tables.values())
         entry = finalize.LogEntry(
             ctx.who.run_id, "published", _mode(ctx), versions, window.first_date, written,
-            tables, refresh.result().watermark, ctx.who.started_at,
+            tables, refresh.result().watermark, ctx.who.started_at, pinned.ids,
         )  # fmt: skip
         publish_id = finalize.write_log(conn, pg, entry)
         own = _own_row(ctx, "succeeded", sent, written, versions)
@@ -164,11 +167,14 @@ def _publish_changes(
 
 def _publish(ctx: RunContext, conn: Connection) -> StageResult:
     spark, config, pg = ctx.spark, ctx.config, ctx.config.postgres
-    versions = pin_versions(spark, config, ctx.who.run_id, ctx.as_of)
+    pinned = pin_versions(spark, config, ctx.who.run_id, ctx.as_of)
+    versions = pinned.versions
     if not versions:
         return StageResult(status="skipped", summary="no gold or platinum table to publish yet")
     state = finalize.last_published(conn, pg)
-    previous = state.lake_versions if state else {}
+    recorded = state.lake_versions if state else {}
+    previous = pinned.same_tables(recorded, state.table_ids if state else {})
+    replaced = set(recorded) - set(previous)
     since = finalize.last_watermark(conn, pg)
     registered = registry.registered_versions(conn, pg.schema)
     with ThreadPoolExecutor(max_workers=1) as side:  # monitoring rows, while tables load
@@ -176,9 +182,9 @@ def _publish(ctx: RunContext, conn: Connection) -> StageResult:
         refresh = side.submit(gather, spark, config, versions, since, registered)
         window = current_window(spark, config, versions, state.window_start if state else None)
         if previous == versions and _mode(ctx) != "full_refresh" and not window.has_moved:
-            return _record_skip(ctx, conn, versions, window, refresh.result())
-        plans = _plans(ctx, versions, previous, window)
-        return _publish_changes(ctx, plans, versions, window, refresh)
+            return _record_skip(ctx, conn, pinned, window, refresh.result())
+        plans = _plans(ctx, versions, previous, window, replaced)
+        return _publish_changes(ctx, plans, pinned, window, refresh)
 
 
 def run_publish(ctx: RunContext[PublishOptions]) -> StageResult:
