@@ -15,7 +15,7 @@ from scout_spark.cli.runner import (
     Invocation,
     invocation,
     new_run_id,
-    run_stage,
+    run_in_order,
 )
 from scout_spark.config import Config, load_config
 from scout_spark.console import say
@@ -58,11 +58,15 @@ def run_stages(
 ) -> int:
     """Run the stages of `calls` in order under pipeline run `run_id`; stop at the first failure."""
     started = time.monotonic()
-    for number, (name, call) in enumerate(calls.items(), start=1):
-        _say(f"[{number}/{len(calls)}] {name}")
-        if run_stage(STAGES[name], spark, config, call) != EXIT_OK:
-            _say(f"stopped at {name}: it failed (see above); later stages not run (run {run_id})")
-            return EXIT_FAILED
+    steps = [(STAGES[name], call) for name, call in calls.items()]
+    failed = run_in_order(
+        spark, config, steps, lambda number, stage: _say(f"[{number}/{len(steps)}] {stage.name}")
+    )
+    if failed is not None:
+        _say(
+            f"stopped at {failed.name}: it failed (see above); later stages not run (run {run_id})"
+        )
+        return EXIT_FAILED
     _say(f"{len(calls)} stages in {time.monotonic() - started:.0f}s (run {run_id})")
     return EXIT_OK
 

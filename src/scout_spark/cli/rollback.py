@@ -8,7 +8,7 @@ from pyspark.sql import SparkSession
 
 from scout_spark.cli.args import base_parser
 from scout_spark.cli.pipeline import stage_call
-from scout_spark.cli.runner import EXIT_OK, EXIT_USAGE, new_run_id, run_stage
+from scout_spark.cli.runner import EXIT_FAILED, EXIT_OK, EXIT_USAGE, new_run_id, run_in_order
 from scout_spark.config import Config, load_config
 from scout_spark.errors import ScoutError
 from scout_spark.runtime.error_text import describe_error
@@ -27,12 +27,10 @@ def parser() -> argparse.ArgumentParser:
 def roll_back(spark: SparkSession, config: Config, args: argparse.Namespace) -> int:
     """Stage `rollback` for run args.run_id, then a full republish, as one ledger run."""
     own = new_run_id("rollback")
-    rollback = stage_call("rollback", args, own, target_run=args.run_id)  # and its --force
-    code = run_stage(STAGES["rollback"], spark, config, rollback)
-    if code == EXIT_OK and not args.no_publish:
-        publish = stage_call("publish", args, own, full_refresh=True)
-        code = run_stage(STAGES["publish"], spark, config, publish)
-    return code
+    steps = [(STAGES["rollback"], stage_call("rollback", args, own, target_run=args.run_id))]
+    if not args.no_publish:  # rollback's --force goes to the rollback stage
+        steps.append((STAGES["publish"], stage_call("publish", args, own, full_refresh=True)))
+    return EXIT_OK if run_in_order(spark, config, steps) is None else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
@@ -67,23 +67,52 @@ def invocation(stage: Stage, args: argparse.Namespace, **options: object) -> Inv
 def run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocation) -> int:
     """Run one stage in an existing session, with ledger rows on start and end; its Spark
     jobs, the ledger's included, carry the stage's name as their job group."""
-    with job_group(spark, stage.name):
-        return _run_stage(stage, spark, config, call)
+    return EXIT_OK if run_in_order(spark, config, [(stage, call)]) is None else EXIT_FAILED
 
 
-def _run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocation) -> int:
+def run_in_order(
+    spark: SparkSession,
+    config: Config,
+    steps: Sequence[tuple[Stage, Invocation]],
+    on_start: Callable[[int, Stage], None] = lambda number, stage: None,
+) -> Stage | None:
+    """Run `steps` one after the other (`on_start` told each one's number, from 1); the
+    stage that failed, later ones not run, or None. A stage's final ledger row and the next
+    stage's `running` row are one commit."""
+    announced: RunIdentity | None = None
+    for number, (stage, call) in enumerate(steps, start=1):
+        on_start(number, stage)
+        following = steps[number] if number < len(steps) else None
+        with job_group(spark, stage.name):
+            succeeded, announced = _run_stage(stage, spark, config, call, announced, following)
+        if not succeeded:
+            return stage
+    return None
+
+
+def _identity(stage: Stage, call: Invocation) -> RunIdentity:
     run_id = call.run_id or new_run_id(stage.name)
-    who = RunIdentity(
-        run_id=run_id,
-        pipeline_run_id=call.pipeline_run_id or run_id,
-        stage=stage.name,
-        started_at=datetime.now(UTC),
-    )
+    return RunIdentity(run_id, call.pipeline_run_id or run_id, stage.name, datetime.now(UTC))
+
+
+def _run_stage(
+    stage: Stage,
+    spark: SparkSession,
+    config: Config,
+    call: Invocation,
+    announced: RunIdentity | None,
+    following: tuple[Stage, Invocation] | None,
+) -> tuple[bool, RunIdentity | None]:
+    """Run `stage`, whose `running` row is written unless `announced` (its identity, written
+    by the stage before). Returns whether it succeeded and the identity of `following`, if
+    any, whose `running` row was written with this stage's final row."""
+    who = announced or _identity(stage, call)
     ctx = RunContext(spark, config, who, call.options, call.run_date, call.as_of)
     started = time.monotonic()
     try:
-        ledger.record(spark, config, who, "running")
-        with tagged_commits(spark, run_id):
+        if announced is None:
+            ledger.record(spark, config, who, "running")
+        with tagged_commits(spark, who.run_id):
             result = stage.run(ctx)
     except Exception as exc:
         out_of_memory = out_of_memory_line(exc, stage.name, spark, config.spark.driver_memory)
@@ -97,15 +126,16 @@ def _run_stage(stage: Stage, spark: SparkSession, config: Config, call: Invocati
             traceback.print_exc(file=sys.stderr)
         elif not isinstance(exc, ScoutError) and out_of_memory is None:
             _say(stage.name, "run again with --verbose for the full traceback")
-        return EXIT_FAILED
-    ledger.record_result(spark, config, who, result)
+        return False, None
+    next_who = None if following is None else _identity(*following)
+    ledger.record_result(spark, config, who, result, starting=next_who)
     rows = f"read {result.records_read:,}, wrote {result.records_written:,}"
     if result.records_quarantined:
         rows += f", quarantined {result.records_quarantined:,}"
     seconds = time.monotonic() - started
     detail = f"; {result.summary}" if result.summary else ""
-    _say(stage.name, f"{result.status} in {seconds:.1f}s, {rows} (run {run_id}){detail}")
-    return EXIT_OK
+    _say(stage.name, f"{result.status} in {seconds:.1f}s, {rows} (run {who.run_id}){detail}")
+    return True, next_who
 
 
 def invoke(

@@ -1,7 +1,8 @@
 """The run ledger: one Delta table under <lake_root>/_ops/ with a row per stage event.
 
 A stage appends a `running` row when it starts and a final row (`succeeded`, `failed`,
-`skipped`) when it ends, in one commit with a row per part (`silver.transactions`);
+`skipped`) when it ends, in one commit with a row per part (`silver.transactions`) and,
+in a run of several stages, the next stage's `running` row;
 `latest_ledger` keeps the newest row per (run_id, stage).
 """
 
@@ -81,15 +82,23 @@ def record(
 
 
 def record_result(
-    spark: SparkSession, config: Config, who: RunIdentity, result: StageResult
+    spark: SparkSession,
+    config: Config,
+    who: RunIdentity,
+    result: StageResult,
+    starting: RunIdentity | None = None,
 ) -> None:
-    """Append a finished stage's row and a row per part (`<stage>.<part>`) in one commit."""
+    """Append a finished stage's row and a row per part (`<stage>.<part>`) in one commit,
+    with the `running` row of the stage `starting` next, if any."""
     rows = [
         _row(config, RunIdentity(who.run_id, who.pipeline_run_id, f"{who.stage}.{part}",
                                  who.started_at), part_result.status, part_result)
         for part, part_result in result.parts.items()
     ]  # fmt: skip
-    _append(spark, config, [*rows, _row(config, who, result.status, result)])
+    rows.append(_row(config, who, result.status, result))
+    if starting is not None:
+        rows.append(_row(config, starting, "running"))
+    _append(spark, config, rows)
 
 
 def _append(spark: SparkSession, config: Config, rows: list[tuple]) -> None:
