@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, Row, SparkSession
 
-from scout_spark.runtime.jvm import delta_log_version, is_connect
+from scout_spark.runtime.jvm import delta_log_table_id, delta_log_version, is_connect
 
 NOT_A_TABLE = ("DELTA_TABLE_ONLY_OPERATION", "DELTA_MISSING_DELTA_TABLE", "PATH_NOT_FOUND")
 
@@ -49,9 +49,16 @@ def size_in_bytes(spark: SparkSession, path: str) -> int:
 
 
 def table_id(spark: SparkSession, path: str) -> str:
-    """The Delta table's id (DESCRIBE DETAIL): every commit keeps it; a table created again
-    at the path (its folder deleted, or another lake there) gets a new one."""
-    return str(detail(spark, path).select("id").first()[0])  # type: ignore[index]
+    """The id of the Delta table at `path`: every commit keeps it; a table created again at
+    the path (its folder deleted, or another lake there) gets a new one. A classic session
+    reads the driver's Delta log; over Connect, DESCRIBE DETAIL answers (it lists the
+    table's files)."""
+    if is_connect(spark):
+        return str(detail(spark, path).select("id").first()[0])  # type: ignore[index]
+    found = delta_log_table_id(spark, path)
+    if found is None:
+        raise ValueError(f"no Delta table at {path}")
+    return found
 
 
 def latest_version(spark: SparkSession, path: str) -> int | None:

@@ -7,7 +7,7 @@ here that needs one has a Connect path beside it, or says in one line that it ca
 """
 
 from scout_spark.runtime.jvm.caching import cached, persist, unpersist
-from scout_spark.runtime.jvm.delta_log import delta_log_version
+from scout_spark.runtime.jvm.delta_log import delta_log_table_id, delta_log_version
 from scout_spark.runtime.jvm.driver import (
     DELTA_EXTENSION,
     NO_DELTA,
@@ -29,7 +29,7 @@ from scout_spark.runtime.jvm.steps import JOB_GROUP, in_this_step, job_group
 __all__ = [
     "DELTA_EXTENSION", "JOB_GROUP", "NO_DELTA", "HadoopObject", "JvmFs", "binary_partitions",
     "cached", "check_delta", "classes_missing", "default_parallelism", "delete_tree",
-    "delta_log_version", "driver_heap_mib", "driver_memory_setting", "in_this_step",
-    "is_connect", "java_version", "job_group", "jvm_exit_code", "master", "persist",
+    "delta_log_table_id", "delta_log_version", "driver_heap_mib", "driver_memory_setting",
+    "in_this_step", "is_connect", "java_version", "job_group", "jvm_exit_code", "master", "persist",
     "set_log_level", "unpersist",
 ]  # fmt: skip
