@@ -1,0 +1,43 @@
+"""scripts/spark-submit: the first run leaves a class archive (class data sharing) that
+the next run maps; a killed or failed run leaves none."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scout_lab.bench import empty_job
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def _submit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    job = [str(ROOT / "scripts" / "spark-submit"), empty_job.__file__, "--env", "local", *args]
+    return subprocess.run(
+        job, capture_output=True, text=True, timeout=600, env={**os.environ, **env}, check=False
+    )
+
+
+def test_the_first_run_leaves_an_archive_that_the_next_run_maps(tmp_path: Path) -> None:
+    archives = tmp_path / "jvm"
+    env = {"SCOUT_CLASS_ARCHIVES": str(archives)}
+
+    failed = _submit(env, "--set", "spark.master=nonsense")
+    assert failed.returncode != 0
+    assert list(archives.iterdir()) == []  # a failed run's archive is not kept
+
+    first = _submit(env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    made = list(archives.iterdir())
+    assert len(made) == 1 and made[0].name.endswith(".jsa"), made
+
+    # -Xshare:on: a JVM that cannot map its archive (another class path, a broken file)
+    # does not start at all, where the default just runs without it.
+    second = _submit({**env, "JAVA_TOOL_OPTIONS": "-Xshare:on"})
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert list(archives.iterdir()) == made
+    made[0].write_bytes(made[0].read_bytes()[: 1 << 20])  # the negative: a broken archive
+    broken = _submit({**env, "JAVA_TOOL_OPTIONS": "-Xshare:on"})
+    assert broken.returncode != 0
