@@ -2,11 +2,12 @@
 report of the one-new-day and no-new-data sections, the options."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 import pytest
 
-from scout_lab.bench import benchmark, pipeline_runs
+from scout_lab.bench import benchmark, noop_run, pipeline_runs
 from scout_lab.bench.pipeline_runs import _land_new_day
 from scout_lab.bench.render import render
 from scout_lab.bench.workspace import START, generate_days, workspace
@@ -50,7 +51,8 @@ def test_render_reports_the_new_day_and_no_new_data_sections_with_their_goals() 
             ],
             "ratio": 1.5,
         },
-        "noop": {"pipeline_no_new_data_s": 90.0, "empty_spark_job_s": 15.0, "ratio": 6.0},
+        "noop": {"pipeline_no_new_data_s": 90.0, "empty_spark_job_s": 15.0, "ratio": 6.0,
+                 "rounds": [[88.0, 16.0], [90.0, 15.0], [95.0, 14.0]]},
     }  # fmt: skip
 
     report = render(results)
@@ -58,8 +60,11 @@ def test_render_reports_the_new_day_and_no_new_data_sections_with_their_goals() 
     assert "| 30 | 10.00 | 30.00 | 40.00 |" in report
     assert "| 365 | 20.00 | 40.00 | 60.00 |" in report
     assert "ratio one new day, large vs small lake: 1.50, goal <= 1.3: NOT met" in report
-    assert "| empty Spark job (same session set-up, one action) | 15.00 |" in report
-    assert "ratio: 6.00" in report
+    assert (
+        "| empty Spark job (same session set-up, one action) | 15.00 | 16.00, 15.00, 14.00 |"
+        in report
+    )
+    assert "ratio no new data vs an empty Spark job (medians): 6.00, goal <= 1.5: NOT met" in report
     assert "## 1." not in report  # sections not run are not shown
 
 
@@ -128,3 +133,23 @@ def test_a_failed_pipeline_run_keeps_its_log_outside_the_workspace(
 
     kept = tmp_path / "kept" / "run-x-failed.log"
     assert kept.read_text() == "scout bronze: failed: out of heap\n"
+
+
+def test_no_new_data_rounds_alternate_and_report_medians(monkeypatch: pytest.MonkeyPatch) -> None:
+    seconds = iter([50.0, 10.0, 40.0, 12.0, 60.0, 11.0])  # pipeline, empty, pipeline, ...
+    started: list[str] = []
+
+    def timed(script: Path, arguments: list[str]) -> float:
+        started.append(script.name)
+        return next(seconds)
+
+    monkeypatch.setattr(noop_run, "_timed_submit", timed)
+    case = SimpleNamespace(overrides=lambda: ["lake.root=/x/"])
+
+    result = noop_run.noop_vs_empty(case, rounds=3)  # type: ignore[arg-type]
+
+    assert started == ["run_pipeline.py", "empty_job.py"] * 3
+    assert result == {
+        "pipeline_no_new_data_s": 50.0, "empty_spark_job_s": 11.0, "ratio": 4.55,
+        "rounds": [(50.0, 10.0), (40.0, 12.0), (60.0, 11.0)],
+    }  # fmt: skip

@@ -47,6 +47,7 @@ class Plan:
     incremental_per_day: int = 2_000
     publish_rows: int = 1_000_000
     publish_rounds: int = 3
+    noop_rounds: int = 3
     sections: tuple[str, ...] = SECTIONS
     driver_memory: str = "1g"  # of each pipeline's spark-submit: Spark's default heap
 
@@ -58,6 +59,7 @@ SMOKE = Plan(
     incremental_per_day=100,
     publish_rows=2_000,
     publish_rounds=1,
+    noop_rounds=1,
 )
 
 
@@ -94,7 +96,7 @@ def run_benchmark(spark: SparkSession, base: Config, folder: Path, plan: Plan) -
             first, first_figures = cases[0], results["pipeline"][0]
             if "noop" in plan.sections:
                 say("no-new-data run vs an empty Spark job (spark-submit each)")
-                results["noop"] = noop_vs_empty(first)
+                results["noop"] = noop_vs_empty(first, plan.noop_rounds)
             if "merge" in plan.sections:
                 results["silver_merge"] = []
                 for size, case in zip(plan.sizes, cases, strict=True):
@@ -145,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--incremental-per-day", type=int, default=Plan.incremental_per_day)
     parser.add_argument("--publish-rows", type=int, default=Plan.publish_rows)
     parser.add_argument("--publish-rounds", type=int, default=Plan.publish_rounds)
+    parser.add_argument("--noop-rounds", type=int, default=Plan.noop_rounds)
     parser.add_argument("--sections", default=",".join(SECTIONS), help="comma list of sections")
     parser.add_argument(
         "--driver-memory", default=Plan.driver_memory,
@@ -174,6 +177,8 @@ def plan_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Plan
         sizes = tuple(int(s) for s in args.sizes.split(","))
     except ValueError:
         parser.error(f"--sizes {args.sizes!r}: expected whole numbers, e.g. 1000000,10000000")
+    if args.noop_rounds < 1:
+        parser.error("--noop-rounds: at least 1")
     if min(sizes) < args.days:
         parser.error(f"--sizes: at least one transaction per day ({args.days} days)")
     return Plan(
@@ -183,6 +188,7 @@ def plan_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Plan
         incremental_per_day=args.incremental_per_day,
         publish_rows=args.publish_rows,
         publish_rounds=args.publish_rounds,
+        noop_rounds=args.noop_rounds,
         sections=sections,
         driver_memory=args.driver_memory,
     )

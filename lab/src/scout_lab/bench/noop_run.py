@@ -2,6 +2,7 @@
 scheduler starts them: a spark-submit process each, JVM start included."""
 
 import os
+import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -27,16 +28,23 @@ def _timed_submit(script: Path, arguments: list[str]) -> float:
     return seconds
 
 
-def noop_vs_empty(case: Workspace) -> dict[str, Any]:
-    """`case` is up to date: time run_pipeline (bronze to publish) and the empty job."""
+def noop_vs_empty(case: Workspace, rounds: int = 3) -> dict[str, Any]:
+    """`case` is up to date: time run_pipeline (bronze to publish) and the empty job, one
+    after the other, `rounds` times; the medians and each round's seconds."""
     settings = [item for o in case.overrides() for item in ("--set", o)]
     quiet = ["--set", "spark.extra_conf.spark.ui.showConsoleProgress=false"]
-    pipeline_s = _timed_submit(
-        PIPELINE_JOB, ["--env", "local", "--to-stage", "publish", *settings, *quiet]
-    )
-    empty_s = _timed_submit(Path(empty_job.__file__), ["--env", "local", *settings, *quiet])
+    timed = []
+    for _ in range(rounds):
+        pipeline_s = _timed_submit(
+            PIPELINE_JOB, ["--env", "local", "--to-stage", "publish", *settings, *quiet]
+        )
+        empty_s = _timed_submit(Path(empty_job.__file__), ["--env", "local", *settings, *quiet])
+        timed.append((round(pipeline_s, 2), round(empty_s, 2)))
+    pipeline_median = statistics.median(p for p, _ in timed)
+    empty_median = statistics.median(e for _, e in timed)
     return {
-        "pipeline_no_new_data_s": round(pipeline_s, 2),
-        "empty_spark_job_s": round(empty_s, 2),
-        "ratio": round(pipeline_s / empty_s, 2),
+        "pipeline_no_new_data_s": pipeline_median,
+        "empty_spark_job_s": empty_median,
+        "ratio": round(pipeline_median / empty_median, 2),
+        "rounds": timed,
     }
