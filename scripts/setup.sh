@@ -37,4 +37,10 @@ if [ ! -f "$stamp" ]; then
 fi
 
 .venv/bin/scout-jars >/dev/null
+archive=$(scripts/spark-submit --class-archive)
+if [ -n "$archive" ] && [ ! -f "$archive" ]; then
+  say "writing the JVM class archive every scripts/spark-submit run maps (once: about a minute)"
+  scripts/spark-submit lab/src/scout_lab/class_archive_job.py --env local >/dev/null 2>&1 \
+    || say "could not write the class archive (runs start without it)"
+fi
 say "ready: .venv, Spark jars in $(.venv/bin/scout-jars --dir)"

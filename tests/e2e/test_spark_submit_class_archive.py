@@ -1,5 +1,5 @@
-"""scripts/spark-submit: the first run leaves a class archive (class data sharing) that
-the next run maps; a killed or failed run leaves none."""
+"""scripts/spark-submit: a run with no class archive yet (class data sharing) leaves one
+that the next run maps, as setup's class_archive_job does; a failed run leaves none."""
 
 import os
 import subprocess
@@ -7,17 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from scout_lab import class_archive_job
 from scout_lab.bench import empty_job
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
 
 
-def _submit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    job = [str(ROOT / "scripts" / "spark-submit"), empty_job.__file__, "--env", "local", *args]
+def _submit(
+    env: dict[str, str], *args: str, job: str = empty_job.__file__
+) -> subprocess.CompletedProcess[str]:
+    command = [str(ROOT / "scripts" / "spark-submit"), job, "--env", "local", *args]
     return subprocess.run(
-        job, capture_output=True, text=True, timeout=600, env={**os.environ, **env}, check=False
-    )
+        command, capture_output=True, text=True, timeout=600, env={**os.environ, **env},
+        check=False,
+    )  # fmt: skip
 
 
 def test_the_first_run_leaves_an_archive_that_the_next_run_maps(tmp_path: Path) -> None:
@@ -28,10 +32,15 @@ def test_the_first_run_leaves_an_archive_that_the_next_run_maps(tmp_path: Path) 
     assert failed.returncode != 0
     assert list(archives.iterdir()) == []  # a failed run's archive is not kept
 
-    first = _submit(env)
+    first = _submit(env, job=class_archive_job.__file__)  # as scripts/setup.sh runs it
     assert first.returncode == 0, first.stderr[-3000:]
     made = list(archives.iterdir())
     assert len(made) == 1 and made[0].name.endswith(".jsa"), made
+    where = subprocess.run(
+        [str(ROOT / "scripts" / "spark-submit"), "--class-archive"],
+        capture_output=True, text=True, env={**os.environ, **env}, check=True,
+    )  # fmt: skip
+    assert where.stdout.strip() == str(made[0])
 
     # -Xshare:on: a JVM that cannot map its archive (another class path, a broken file)
     # does not start at all, where the default just runs without it.
