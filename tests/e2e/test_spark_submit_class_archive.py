@@ -17,10 +17,11 @@ pytestmark = pytest.mark.e2e
 def _submit(
     env: dict[str, str], *args: str, job: str = empty_job.__file__
 ) -> subprocess.CompletedProcess[str]:
+    """The job from the archives' folder's parent: a JVM that crashes writes its report there."""
     command = [str(ROOT / "scripts" / "spark-submit"), job, "--env", "local", *args]
     return subprocess.run(
         command, capture_output=True, text=True, timeout=600, env={**os.environ, **env},
-        check=False,
+        check=False, cwd=Path(env["SCOUT_CLASS_ARCHIVES"]).parent,
     )  # fmt: skip
 
 
@@ -47,6 +48,8 @@ def test_the_first_run_leaves_an_archive_that_the_next_run_maps(tmp_path: Path) 
     second = _submit({**env, "JAVA_TOOL_OPTIONS": "-Xshare:on"})
     assert second.returncode == 0, second.stderr[-3000:]
     assert list(archives.iterdir()) == made
-    made[0].write_bytes(made[0].read_bytes()[: 1 << 20])  # the negative: a broken archive
+    # The negative: a truncated archive crashes the JVM that maps it (SIGBUS, -Xshare:on
+    # or not), which is why a dump is kept only once a JVM has started with it.
+    made[0].write_bytes(made[0].read_bytes()[: 1 << 20])
     broken = _submit({**env, "JAVA_TOOL_OPTIONS": "-Xshare:on"})
     assert broken.returncode != 0
