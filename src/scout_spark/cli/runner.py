@@ -78,7 +78,7 @@ def run_in_order(
 ) -> Stage | None:
     """Run `steps` one after the other (`on_start` told each one's number, from 1); the
     stage that failed, later ones not run, or None. A stage's final ledger row and the next
-    stage's `running` row are one commit."""
+    stage's `running` row are one commit, made in the finishing stage's job group."""
     announced: RunIdentity | None = None
     for number, (stage, call) in enumerate(steps, start=1):
         on_start(number, stage)

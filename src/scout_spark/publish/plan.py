@@ -70,7 +70,7 @@ class Pinned:
     def same_tables(self, versions: dict[str, int], ids: dict[str, str]) -> dict[str, int]:
         """Of a publish's recorded `versions`, those of tables that are still the same Delta
         table (same id; no id recorded: a publish from before ids were, trusted)."""
-        return {n: v for n, v in versions.items() if ids.get(n, self.ids.get(n)) == self.ids.get(n)}
+        return {n: v for n, v in versions.items() if n not in ids or ids[n] == self.ids.get(n)}
 
 
 def _pin(spark: SparkSession, config: Config, as_of: AsOf, name: str) -> tuple[int, str] | None:
