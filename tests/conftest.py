@@ -23,16 +23,15 @@ from scout_lab.bench.chaos_prepare import (
 )
 from scout_lab.bench.chaos_state import drop_world
 from scout_lab.services import load_services_env, start_all
+from scout_lab.small_runs import SMALL_RUN_SETTINGS
 from scout_spark.cli.runner import invoke
 from scout_spark.config import Config, load_config
 from scout_spark.results import StageResult
 from scout_spark.session import build_spark_session
 
 TEST_SPARK_SETTINGS = (
-    "spark.shuffle_partitions=2",
-    "spark.ui_enabled=false",
+    *SMALL_RUN_SETTINGS,
     "spark.driver_memory=3g",
-    "spark.extra_conf.spark.ui.showConsoleProgress=false",
     "spark.extra_conf.spark.sql.adaptive.coalescePartitions.initialPartitionNum=2",
     # Small multipart thresholds so a ~12 MB file exercises S3 multipart upload.
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",

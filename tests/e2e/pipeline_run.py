@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from scout_lab.small_runs import SMALL_RUN_SETTINGS
+
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ("bronze", "silver", "gold", "platinum", "publish", "monitor")
 
@@ -28,9 +30,10 @@ class PipelineRun:
 
 
 def run_options(landing: Path, lake: Path, schema: str) -> list[str]:
-    """A job's options pointing it at `landing`, `lake` and `schema`, two shuffle partitions."""
+    """A job's options pointing it at `landing`, `lake` and `schema`, with the settings of
+    small runs (scout_lab/small_runs.py)."""
     settings = [f"source.root={landing}/", f"lake.root={lake}/", f"postgres.schema={schema}",
-                "spark.shuffle_partitions=2"]  # fmt: skip
+                *SMALL_RUN_SETTINGS]  # fmt: skip
     return ["--env", "local", *[item for s in settings for item in ("--set", s)]]
 
 

@@ -13,17 +13,13 @@ from pathlib import Path
 from psycopg import sql
 
 from scout_lab.bench.workspace import place_overrides
+from scout_lab.small_runs import SMALL_RUN_SETTINGS
 from scout_spark.config import Config
 from scout_spark.publish.connection import connect
 from scout_spark.publish.migrate import MIGRATIONS_TABLE, migrate
 
 SCHEMA_PREFIX = "chaos_"
-# Small data: two partitions and no UI keep a run's fixed cost low on a shared machine.
-RUN_SETTINGS = (
-    "spark.shuffle_partitions=2",
-    "spark.ui_enabled=false",
-    "spark.extra_conf.spark.ui.showConsoleProgress=false",
-)
+RUN_SETTINGS = SMALL_RUN_SETTINGS  # small data: planning, not rows, is a run's cost
 
 
 @dataclasses.dataclass(frozen=True)
