@@ -32,7 +32,6 @@ from scout_spark.session import build_spark_session
 TEST_SPARK_SETTINGS = (
     *SMALL_RUN_SETTINGS,
     "spark.driver_memory=3g",
-    "spark.extra_conf.spark.sql.adaptive.coalescePartitions.initialPartitionNum=2",
     # Small multipart thresholds so a ~12 MB file exercises S3 multipart upload.
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.size=5M",
     "spark.extra_conf.spark.hadoop.fs.s3a.multipart.threshold=5M",

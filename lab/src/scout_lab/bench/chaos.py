@@ -36,9 +36,10 @@ from scout_lab.bench.chaos_report import (
     two_runs_json,
     two_runs_row,
 )
-from scout_lab.bench.chaos_state import RUN_SETTINGS, World, drop_world
+from scout_lab.bench.chaos_state import World, drop_world
 from scout_lab.bench.chaos_trial import TrialResult, reference, state_of, trial, until_killed
 from scout_lab.services import load_services_env
+from scout_lab.small_runs import SMALL_RUN_SETTINGS
 from scout_spark.config import Config, load_config
 from scout_spark.session import build_spark_session
 
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args.seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     say(f"seed {args.seed} (rerun the same kill moments with --seed {args.seed})")
     load_services_env()
-    base = load_config("local", overrides=[*RUN_SETTINGS, *args.overrides])
+    base = load_config("local", overrides=[*SMALL_RUN_SETTINGS, *args.overrides])
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = args.json or Path("data", "chaos", f"chaos-{stamp}.json")
     work = args.work or Path(tempfile.mkdtemp(prefix="scout-chaos-"))

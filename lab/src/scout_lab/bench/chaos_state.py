@@ -19,7 +19,6 @@ from scout_spark.publish.connection import connect
 from scout_spark.publish.migrate import MIGRATIONS_TABLE, migrate
 
 SCHEMA_PREFIX = "chaos_"
-RUN_SETTINGS = SMALL_RUN_SETTINGS  # small data: planning, not rows, is a run's cost
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,7 +35,7 @@ class World:
 
     def overrides(self) -> list[str]:
         """The same places as `--set` options of a spark-submit job."""
-        return [*place_overrides(self.config), *RUN_SETTINGS]
+        return [*place_overrides(self.config), *SMALL_RUN_SETTINGS]
 
 
 def new_schema(label: str) -> str:
