@@ -1,6 +1,10 @@
 """Maintenance: OPTIMIZE compacts and Z-orders without changing rows; VACUUM respects the window."""
 
 import dataclasses
+import os
+import time
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from chispa import assert_df_equality
@@ -106,3 +110,33 @@ def test_maintain_refuses_a_retention_shorter_than_the_rollback_window(
     with pytest.raises(ScoutError, match=rf"refusing a VACUUM retention of 24h.*{window}h"):
         run_stage(config, "maintain", retention_hours=24)
     assert _files(spark, path) == 12  # refused before touching anything
+
+
+def test_maintain_vacuums_only_a_table_with_a_file_older_than_its_retention(
+    spark: SparkSession, lake_config, run_stage
+) -> None:
+    """VACUUM deletes only files modified before its cutoff: a table whose files are all
+    younger is left without VACUUM's two commits; an old unreferenced file is deleted."""
+    config = lake_config("young")
+    path = _small_files_table(spark, config)
+    run_stage(config, "maintain", skip_vacuum=True)  # 12 unreferenced files, all new
+    version = DeltaTable.forPath(spark, path).history(1).first()["version"]
+
+    young = run_stage(config, "maintain", skip_optimize=True)
+
+    assert young.metrics["gold/transactions.vacuum_skipped"] == "no file older than 168h"
+    assert "gold/transactions.files_deleted" not in young.metrics
+    assert DeltaTable.forPath(spark, path).history(1).first()["version"] == version
+    assert "1 with no file older than their retention" in young.summary
+
+    orphan = Path(urlparse(path).path) / "part-orphan-of-a-killed-write.parquet"
+    spark.range(3).toPandas().to_parquet(orphan)
+    ten_days_ago = time.time() - 10 * 24 * 3600
+    os.utime(orphan, (ten_days_ago, ten_days_ago))
+
+    done = run_stage(config, "maintain", skip_optimize=True)
+
+    assert done.metrics["gold/transactions.files_deleted"] == "1"  # the orphan, no tombstone
+    assert not orphan.exists()
+    assert DeltaTable.forPath(spark, path).history(1).first()["operation"] == "VACUUM END"
+    assert spark.read.format("delta").load(path).count() == 300

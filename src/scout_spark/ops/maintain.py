@@ -1,7 +1,10 @@
 """jobs/maintain.py: OPTIMIZE (compaction, Z-ORDER on filter columns) and VACUUM per layer.
 
 A table no commit changed since its latest OPTIMIZE (with the same Z-ORDER columns) is
-not optimized again: Delta's ZORDER would rewrite every file of it for nothing.
+not optimized again: Delta's ZORDER would rewrite every file of it for nothing. A table
+with no file older than its VACUUM retention is not vacuumed: VACUUM deletes only files
+modified before the retention cutoff (and empty folders, which the next VACUUM that runs
+removes), so it would delete nothing and still add two commits.
 
 Settings per layer come from `maintenance.<layer>` in config. VACUUM never keeps less
 than `maintenance.rollback_window_hours`: a shorter retention (from config or from
@@ -14,6 +17,7 @@ import json
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import Row, SparkSession
 
@@ -28,6 +32,7 @@ from scout_spark.lake.tables import lock_name
 from scout_spark.lake.writes import operation_metrics, table_version
 from scout_spark.parallel import for_each
 from scout_spark.results import StageResult, TableVersions
+from scout_spark.runtime.file_ages import any_file_before
 from scout_spark.session import temporary_conf
 
 LAYERS = ("bronze", "silver", "gold", "platinum", "ops")
@@ -35,6 +40,9 @@ RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled"
 VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled"
 VACUUM_COMMITS = frozenset({"VACUUM START", "VACUUM END"})  # change no data
 HISTORY_LOOKBACK = 20  # commits searched for the latest OPTIMIZE
+# VACUUM's cutoff is the driver's clock (the server's over Connect), ours is this process's:
+# a file this much newer than our cutoff still counts as old, so skew never skips a VACUUM.
+CLOCK_MARGIN = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,16 @@ def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, s
     return done | {"files_removed": str(removed), "files_added": str(added)}
 
 
+def has_old_files(spark: SparkSession, path: str, hours: int, now: datetime | None = None) -> bool:
+    """True when VACUUM with a retention of `hours` could delete a file of the table: one of
+    its data, deletion-vector or change-feed files is older than the cutoff (or nearly)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(hours=hours) + CLOCK_MARGIN
+    return any_file_before(spark, path, cutoff, also=("_change_data",))
+
+
 def _vacuum(spark: SparkSession, path: str, hours: int, *, dry_run: bool) -> dict[str, str]:
+    if not has_old_files(spark, path, hours):
+        return {"vacuum_skipped": f"no file older than {hours}h", "retention_hours": str(hours)}
     if dry_run:
         listed = spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS DRY RUN").count()
         return {"would_delete": str(listed), "retention_hours": str(hours)}
@@ -174,11 +191,13 @@ def run_maintain(ctx: RunContext[MaintainOptions]) -> StageResult:
     compacted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_removed"))
     deleted = sum(int(v) for k, v in metrics.items() if k.endswith(".files_deleted"))
     unchanged = sum(k.endswith(".optimize_skipped") for k in metrics)
+    young = sum(k.endswith(".vacuum_skipped") for k in metrics)
     return StageResult(
         tables=versions,
         metrics=metrics,
         summary=f"{len(tables)} tables in {', '.join(layers)}: {compacted} small files "
         f"compacted, {deleted} unreferenced files vacuumed"
         + (f", {unchanged} unchanged since their last OPTIMIZE" if unchanged else "")
+        + (f", {young} with no file older than their retention" if young else "")
         + (" (dry run: nothing deleted)" if options.dry_run else ""),
     )

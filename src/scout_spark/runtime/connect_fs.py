@@ -83,7 +83,7 @@ def _is_hidden(path: str) -> bool:
     return posixpath.basename(path.rstrip("/")).startswith(("_", "."))
 
 
-def _is_path_not_found(exc: AnalysisException) -> bool:
+def is_path_not_found(exc: AnalysisException) -> bool:
     return (exc.getCondition() or "") == "PATH_NOT_FOUND"
 
 
@@ -109,7 +109,7 @@ class ConnectFs(HadoopFs):
         try:
             rows = self._files(pattern).collect()
         except AnalysisException as exc:
-            if _is_path_not_found(exc):
+            if is_path_not_found(exc):
                 return []
             raise
         entries: dict[str, FileEntry] = {}
@@ -132,11 +132,11 @@ class ConnectFs(HadoopFs):
         return uri_of(path)
 
     def first_line(self, path: str) -> str:
-        rows = self._spark.read.text(_glob_literal(path)).limit(1).collect()
+        rows = self._spark.read.text(glob_literal(path)).limit(1).collect()
         return str(rows[0][0]) if rows else ""
 
     def status(self, path: str) -> FileEntry | None:
-        found = self.glob(_glob_literal(path))
+        found = self.glob(glob_literal(path))
         return found[0] if found else None
 
     def exists(self, path: str) -> bool:
@@ -170,7 +170,7 @@ class ConnectFs(HadoopFs):
         content = F.col("content")
         row = (
             self._spark.read.format("binaryFile")
-            .load(_glob_literal(path))
+            .load(glob_literal(path))
             .select(
                 F.substring(content, 1, nbytes).alias("head"),
                 F.when(F.col("length") > nbytes, F.substring(content, -nbytes, nbytes)).alias(
@@ -203,6 +203,6 @@ def delete_tree(path: str, s3: S3Config | None) -> None:
     raise SetupError(f"cannot delete {path} over Spark Connect: only local and S3 stores")
 
 
-def _glob_literal(path: str) -> str:
+def glob_literal(path: str) -> str:
     """`path` with Hadoop glob characters escaped, so a name like a[1].csv means itself."""
     return re.sub(r"([\[\]{}*?\\])", r"\\\1", path)
