@@ -14,6 +14,8 @@ from pyspark.sql import functions as F
 
 from scout_spark.config import Config
 from scout_spark.errors import ScoutError
+from scout_spark.ops.maintain import HISTORY_LOOKBACK, RETENTION_CHECK, VACUUM_LOGGING
+from scout_spark.session import temporary_conf
 
 
 def _small_files_table(spark: SparkSession, config: Config, *name: str) -> str:
@@ -140,3 +142,26 @@ def test_maintain_vacuums_only_a_table_with_a_file_older_than_its_retention(
     assert not orphan.exists()
     assert DeltaTable.forPath(spark, path).history(1).first()["operation"] == "VACUUM END"
     assert spark.read.format("delta").load(path).count() == 300
+
+
+def test_an_optimize_behind_many_vacuums_is_still_found(
+    spark: SparkSession, lake_config, run_stage
+) -> None:
+    """Each VACUUM adds two commits: ten of them once hid the latest OPTIMIZE from the
+    commits maintain read, and it Z-ordered the unchanged table again."""
+    config = lake_config("behind")
+    path = _small_files_table(spark, config)
+    run_stage(config, "maintain", skip_vacuum=True)
+    with temporary_conf(spark, {RETENTION_CHECK: "false", VACUUM_LOGGING: "true"}):
+        for _ in range(HISTORY_LOOKBACK // 2):
+            spark.sql(f"VACUUM delta.`{path}` RETAIN 0 HOURS").collect()
+    assert (
+        DeltaTable.forPath(spark, path).history(HISTORY_LOOKBACK + 1).collect()[-1]["operation"]
+        == "OPTIMIZE"
+    )
+
+    again = run_stage(config, "maintain", skip_vacuum=True)
+
+    assert again.metrics["gold/transactions.optimize_skipped"] == (
+        "unchanged since its OPTIMIZE, version 6"
+    )

@@ -1,7 +1,7 @@
 """What maintenance does: the tables of different writers' locks at once, one lock's in
 turn; no OPTIMIZE of a table unchanged since its last one."""
 
-from scout_spark.ops.maintain import lock_groups, optimized_version
+from scout_spark.ops.maintain import HISTORY_LOOKBACK, lock_groups, only_vacuums, optimized_version
 
 
 def _commit(version: int, operation: str, zorder: str | None = None) -> dict[str, object]:
@@ -53,3 +53,17 @@ def test_a_write_a_restore_or_other_columns_since_the_optimize_optimize_again() 
     assert optimized_version([_commit(3, "OPTIMIZE", "[]")], []) == 3  # compaction only
     assert optimized_version([_commit(0, "WRITE")], []) is None  # never optimized
     assert optimized_version([], []) is None
+
+
+def test_a_history_page_of_only_vacuums_is_read_further_back() -> None:
+    """Before, ten maintains whose VACUUMs deleted files pushed the latest OPTIMIZE out of the
+    commits read, and the next maintain Z-ordered the whole unchanged table again."""
+    vacuums = [_commit(v, "VACUUM END" if v % 2 else "VACUUM START") for v in range(21, 1, -1)]
+    assert len(vacuums) == HISTORY_LOOKBACK
+    assert optimized_version(vacuums, ["store_id"]) is None  # the page alone cannot tell
+    assert only_vacuums(vacuums, HISTORY_LOOKBACK)
+    full = [*vacuums, _commit(1, "OPTIMIZE", '["store_id"]'), _commit(0, "WRITE")]
+    assert optimized_version(full, ["store_id"]) == 1
+
+    assert not only_vacuums(vacuums[1:], HISTORY_LOOKBACK)  # the whole history was read
+    assert not only_vacuums([*vacuums[1:], _commit(1, "WRITE")], HISTORY_LOOKBACK)

@@ -103,10 +103,18 @@ def optimized_version(history: Iterable[Row], columns: list[str]) -> int | None:
     return None
 
 
+def only_vacuums(history: list[Row], limit: int) -> bool:
+    """True when the `limit` newest commits read are all VACUUM's: the latest OPTIMIZE may
+    be further back (each VACUUM that deletes files adds two commits)."""
+    return len(history) >= limit and all(r["operation"] in VACUUM_COMMITS for r in history)
+
+
 def _optimize(spark: SparkSession, path: str, zorder: str | None) -> dict[str, str]:
     columns = [c.strip() for c in (zorder or "").split(",") if c.strip()]
     done = {"zorder": ",".join(columns)}
     history = delta_sql.history(spark, path, HISTORY_LOOKBACK).collect()
+    if only_vacuums(history, HISTORY_LOOKBACK):
+        history = delta_sql.history(spark, path).collect()
     if (version := optimized_version(history, columns)) is not None:
         return done | {"optimize_skipped": f"unchanged since its OPTIMIZE, version {version}"}
     zorder_by = f" ZORDER BY ({', '.join(f'`{c}`' for c in columns)})" if columns else ""
