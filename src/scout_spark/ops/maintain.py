@@ -105,7 +105,7 @@ def optimized_version(history: Iterable[Row], columns: list[str]) -> int | None:
 
 def only_vacuums(history: list[Row], limit: int) -> bool:
     """True when the `limit` newest commits read are all VACUUM's: the latest OPTIMIZE may
-    be further back (each VACUUM that deletes files adds two commits)."""
+    be further back (each VACUUM that runs adds two commits)."""
     return len(history) >= limit and all(r["operation"] in VACUUM_COMMITS for r in history)
 
 
