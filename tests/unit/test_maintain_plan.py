@@ -56,8 +56,8 @@ def test_a_write_a_restore_or_other_columns_since_the_optimize_optimize_again() 
 
 
 def test_a_history_page_of_only_vacuums_is_read_further_back() -> None:
-    """Before, ten maintains whose VACUUMs deleted files pushed the latest OPTIMIZE out of the
-    commits read, and the next maintain Z-ordered the whole unchanged table again."""
+    """Before, ten maintains whose VACUUMs ran (two commits each) pushed the latest OPTIMIZE
+    out of the commits read, and the next maintain Z-ordered the whole unchanged table again."""
     vacuums = [_commit(v, "VACUUM END" if v % 2 else "VACUUM START") for v in range(21, 1, -1)]
     assert len(vacuums) == HISTORY_LOOKBACK
     assert optimized_version(vacuums, ["store_id"]) is None  # the page alone cannot tell

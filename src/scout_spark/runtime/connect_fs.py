@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, DataFrameReader, SparkSession
 from pyspark.sql import functions as F
 
 from scout_spark.config.model import S3Config
@@ -87,6 +87,12 @@ def is_path_not_found(exc: AnalysisException) -> bool:
     return (exc.getCondition() or "") == "PATH_NOT_FOUND"
 
 
+def file_listing(spark: SparkSession) -> DataFrameReader:
+    """The `binaryFile` source, recursive: a matched folder yields its files, with no
+    partition inference; a query that never selects `content` reads no file."""
+    return spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+
+
 class ConnectFs(HadoopFs):
     """HadoopFs over a Spark Connect session (no JVM in this process)."""
 
@@ -95,10 +101,8 @@ class ConnectFs(HadoopFs):
         self._s3 = s3
 
     def _files(self, pattern: str) -> DataFrame:
-        # recursiveFileLookup: a matched folder yields its files, with no partition inference.
         return (
-            self._spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
+            file_listing(self._spark)
             .load(pattern)
             .select("path", "length", F.unix_millis("modificationTime").alias("ms"))
         )

@@ -12,7 +12,7 @@ from pyspark.errors import AnalysisException
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from scout_spark.runtime.connect_fs import glob_literal, is_path_not_found
+from scout_spark.runtime.connect_fs import file_listing, glob_literal, is_path_not_found
 
 
 def any_file_before(
@@ -25,9 +25,8 @@ def any_file_before(
     # stack trace in its log when that is missing); the glob adds the `also` folders there are.
     literal = glob_literal(folder.rstrip("/"))
     paths = [literal, literal + "{" + "".join(f",/{name}" for name in also) + "}"]
-    listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true")
     try:
-        older = listing.load(paths).where(F.col("modificationTime") < F.lit(cutoff))
+        older = file_listing(spark).load(paths).where(F.col("modificationTime") < F.lit(cutoff))
         return bool(older.select("path").limit(1).collect())
     except AnalysisException as exc:
         if is_path_not_found(exc):
