@@ -1,6 +1,11 @@
 """The publish benchmark reports the classic path and the Connect path side by side."""
 
-from scout_lab.bench.publish_throughput import CONNECT_ON_CLASSIC, main, summary
+import sys
+from pathlib import Path
+
+import pytest
+
+from scout_lab.bench.publish_throughput import CONNECT_ON_CLASSIC, ConnectPublisher, main, summary
 from scout_lab.bench.render import render
 
 ROUNDS = [
@@ -45,3 +50,49 @@ def test_cli_offers_a_remote(capsys) -> None:  # type: ignore[no-untyped-def]
     except SystemExit as stop:
         assert stop.code == 0
     assert "--remote" in capsys.readouterr().out
+
+
+# A stand-in client: `ready`, then per input line a progress line and the seconds as JSON;
+# on the line "die" it writes an error and exits 3.
+FAKE_CLIENT = """
+import json, sys
+print("ready", flush=True)
+for n, line in enumerate(sys.stdin, 1):
+    if line.strip() == "die":
+        print("boom: the server went away", file=sys.stderr)
+        raise SystemExit(3)
+    print("  publish t: 10 rows copied", flush=True)
+    print(json.dumps([n, n / 2, 0.25]), flush=True)
+"""
+
+
+def test_connect_publisher_keeps_one_client_for_every_round(tmp_path: Path) -> None:
+    publisher = ConnectPublisher([sys.executable, "-c", FAKE_CLIENT], tmp_path / "c.log", "sc://x")
+    try:
+        assert publisher() == (1, 0.5, 0.25)
+        assert publisher() == (2, 1.0, 0.25)  # the same process: its second round
+    finally:
+        publisher.close()
+    assert publisher.process.returncode == 0
+
+
+def test_connect_publisher_names_the_clients_last_error(tmp_path: Path) -> None:
+    publisher = ConnectPublisher([sys.executable, "-c", FAKE_CLIENT], tmp_path / "c.log", "sc://x")
+    assert publisher.process.stdin is not None
+    publisher.process.stdin.write("die\n")
+    publisher.process.stdin.flush()
+
+    with pytest.raises(RuntimeError, match="sc://x exited 3: boom: the server went away"):
+        publisher._reply("[")
+
+
+def test_report_gives_each_sessions_first_publish_apart() -> None:
+    rounds = [{**r, "first_publish_s": 9.5, "connect_first_publish_s": 8.25} for r in ROUNDS]
+    machine = dict.fromkeys(MACHINE_KEYS, "-")
+    publish = summary(rounds)
+
+    report = render({"started_at": "t", "machine": machine, "publish": publish})
+
+    assert publish["publish_s"] == 5.0  # the first publishes stay out of the medians
+    assert "first publish of each session (warm-up, not in the medians): classic 9.50 s," in report
+    assert "Connect path 8.25 s" in report

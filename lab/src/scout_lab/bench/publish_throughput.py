@@ -3,10 +3,14 @@
 Builds a synthetic gold/transactions table (all dates inside the publish window), then
 alternates rounds of (a) the publish stage with --full-refresh into an emptied dashboard
 table, classic (rows off the JVM's socket), (b) the same over the Connect path
-(toLocalIterator; on a Spark Connect server given by --remote or $SPARK_REMOTE, each
-round timed in a client process of its own, else its code on the classic session) and
-(c) `psql \\copy` of the very same rows, as CSV, into an empty table with the same
-definition (primary key and indexes). Prints a markdown table and the ratios.
+(toLocalIterator; on a Spark Connect server given by --remote or $SPARK_REMOTE, from a
+client process of its own, else its code on the classic session) and (c) `psql \\copy` of
+the very same rows, as CSV, into an empty table with the same definition (primary key and
+indexes). Prints a markdown table and the ratios.
+
+Each path keeps one session for all its rounds, after one warm-up publish (reported apart):
+the JVM's JIT and the session's Python workers (which a new Connect session starts anew,
+about 1.4 s of CPU for this publish) are then warm on both sides.
 """
 
 import argparse
@@ -17,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,7 @@ from scout_spark.session import build_spark_session
 TABLE = by_lake_name()["gold/transactions"]
 FIRST_DAY = date(2026, 1, 1)
 CONNECT_ON_CLASSIC = "its code (toLocalIterator) on the classic session"
+FIRST_PUBLISH = ("first_publish_s", "connect_first_publish_s")
 
 
 def write_transactions(spark: SparkSession, path: str, rows: int, days: int) -> None:
@@ -124,18 +130,50 @@ def timed_publish(spark: SparkSession, config: Config, stream: str) -> tuple[flo
     return seconds, float(metrics["seconds_load"]), float(metrics["seconds_commit"])
 
 
-def publish_over(remote: str, config: Config) -> tuple[float, float, float]:
-    """timed_publish of the Connect path over the server `remote`, in a client process of
-    its own (scout_lab.bench.publish_connect_round)."""
+class ConnectPublisher:
+    """timed_publish of the Connect path from one client process of its own, which keeps
+    its session for every round, as the classic rounds share the benchmark's session.
+
+    `command` starts the client (connect_client): it prints `ready` once its session is
+    up, then one JSON line of seconds per line it reads."""
+
+    def __init__(self, command: Sequence[str], log: Path, remote: str) -> None:
+        self.remote, self.log = remote, log
+        with log.open("w") as errors:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True
+            )
+        self._reply("ready")  # its session is up before any round is timed
+
+    def _reply(self, start: str) -> str:
+        """The client's next output line that starts with `start` (its publish's own
+        progress lines come before it)."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith(start):
+                return line
+        code = self.process.wait()
+        last = (self.log.read_text().strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the publish client of {self.remote} exited {code}: {last}")
+
+    def __call__(self) -> tuple[float, float, float]:
+        assert self.process.stdin is not None
+        self.process.stdin.write("publish\n")
+        self.process.stdin.flush()
+        seconds = json.loads(self._reply("["))
+        return seconds[0], seconds[1], seconds[2]
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=120)
+
+
+def connect_client(remote: str, config: Config) -> list[str]:
+    """The command of a publish client over the server `remote` (publish_connect_round)."""
     sets = [arg for item in place_overrides(config) for arg in ("--set", item)]
-    command = [sys.executable, "-m", "scout_lab.bench.publish_connect_round", "--remote", remote,
-               *sets]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"the publish over {remote} exited {done.returncode}: {last}")
-    seconds = json.loads(done.stdout.strip().splitlines()[-1])
-    return seconds[0], seconds[1], seconds[2]
+    return [sys.executable, "-m", "scout_lab.bench.publish_connect_round", "--remote", remote,
+            *sets]  # fmt: skip
 
 
 def run(
@@ -155,20 +193,23 @@ def run(
     target = sql.Identifier(schema, TABLE.pg_table)
     twin = sql.Identifier(schema, f"{TABLE.pg_table}_psql")
 
-    # Both paths publish the same rows into the same emptied table, one after the other.
-    def connect_path() -> tuple[float, float, float]:
-        if remote:
-            return publish_over(remote, config)
-        return timed_publish(spark, config, ITERATOR)
-
+    # Both paths publish the same rows into the same emptied table, one after the other,
+    # each in a session of its own kept for every round.
+    connect_path = (
+        ConnectPublisher(connect_client(remote, config), folder / "connect-client.log", remote)
+        if remote
+        else lambda: timed_publish(spark, config, ITERATOR)
+    )
     paths = (("", lambda: timed_publish(spark, config, AUTO)), ("connect_", connect_path))
     try:
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
-            for _, publish in paths:  # warm-up: JIT, Python workers
-                publish()
+            first: dict[str, float] = {}
+            for prefix, publish in paths:  # warm-up: JIT, the session's Python workers
+                _empty(conn, target)
+                first[prefix + "first_publish_s"] = publish()[0]
             for _ in range(rounds):
-                figures: dict[str, float] = {"rows": count}
+                figures: dict[str, float] = {"rows": count, **first}
                 for prefix, publish in paths:
                     _empty(conn, target)
                     timed = publish()
@@ -182,6 +223,8 @@ def run(
                     raise RuntimeError(f"psql loaded a wrong count, expected {count}")
                 results.append(figures)
     finally:
+        if isinstance(connect_path, ConnectPublisher):
+            connect_path.close()
         drop_schema(config)
     return results
 
@@ -207,6 +250,8 @@ def summary(results: list[dict[str, float]], connect_via: str = "") -> dict[str,
         "connect_via": connect_via or CONNECT_ON_CLASSIC,
         "connect_vs_classic": round(median("connect_publish_s") / publish_s, 2),
         "connect_vs_classic_load": round(median("connect_load_s") / load_s, 2),
+        # The warm-up publish of each session (not in the medians): JIT, Python workers.
+        **{key: results[0][key] for key in FIRST_PUBLISH if key in results[0]},
     }
 
 
@@ -228,8 +273,11 @@ def _print(results: list[dict[str, float]], via: str) -> None:
     ):
         rounds = ", ".join(f"{r[key]:.2f}" for r in results)
         print(f"| {label} | {rows:,} | {median(key):.2f} | {rows / median(key):,.0f} | {rounds} |")
+    first = ", ".join(f"{label} {results[0][key]:.2f} s" for label, key in
+                      zip(("classic", "Connect path"), FIRST_PUBLISH, strict=True))  # fmt: skip
+    print(f"\nfirst publish of each session (warm-up, not in the medians): {first}")
     load = " ".join(f"{n:.2f}" for n in os.getloadavg())
-    print(f"\nload average after the run: {load} (other work on this machine skews both)")
+    print(f"load average after the run: {load} (other work on this machine skews both)")
     print(f"ratio publish / psql \\copy (rows/s): {median('psql_s') / median('publish_s'):.2f}")
     print(f"ratio load path / psql \\copy (rows/s): {median('psql_s') / median('load_s'):.2f}")
     for label, key in (("end to end", "publish_s"), ("load path", "load_s")):

@@ -153,6 +153,17 @@ def _publish(p: dict[str, Any]) -> list[str]:
         _goal("publish", p["ratio"]) + f" (load path alone: {p['ratio_load_path']:.2f})",
         _goal("connect_publish", p["connect_vs_classic"])
         + f" (load path alone: {p['connect_vs_classic_load']:.2f})",
+        *_first_publish(p),
+    ]
+
+
+def _first_publish(p: dict[str, Any]) -> list[str]:
+    """The warm-up publish of each session, left out of the medians (JIT, Python workers)."""
+    if "first_publish_s" not in p:
+        return []
+    return [
+        f"- first publish of each session (warm-up, not in the medians): classic"
+        f" {_n(p['first_publish_s'])} s, Connect path {_n(p['connect_first_publish_s'])} s"
     ]
 
 
