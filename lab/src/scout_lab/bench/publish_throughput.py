@@ -195,13 +195,12 @@ def run(
 
     # Both paths publish the same rows into the same emptied table, one after the other,
     # each in a session of its own kept for every round.
-    connect_path = (
-        ConnectPublisher(connect_client(remote, config), folder / "connect-client.log", remote)
-        if remote
-        else lambda: timed_publish(spark, config, ITERATOR)
-    )
-    paths = (("", lambda: timed_publish(spark, config, AUTO)), ("connect_", connect_path))
+    client: ConnectPublisher | None = None
     try:
+        if remote:
+            client = ConnectPublisher(connect_client(remote, config), folder / "client.log", remote)
+        connect_path = client or (lambda: timed_publish(spark, config, ITERATOR))
+        paths = (("", lambda: timed_publish(spark, config, AUTO)), ("connect_", connect_path))
         with connect(config.postgres, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(twin, target))
             first: dict[str, float] = {}
@@ -223,8 +222,8 @@ def run(
                     raise RuntimeError(f"psql loaded a wrong count, expected {count}")
                 results.append(figures)
     finally:
-        if isinstance(connect_path, ConnectPublisher):
-            connect_path.close()
+        if client is not None:
+            client.close()
         drop_schema(config)
     return results
 
