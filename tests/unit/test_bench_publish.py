@@ -53,12 +53,13 @@ def test_cli_offers_a_remote(capsys) -> None:  # type: ignore[no-untyped-def]
 
 
 # A stand-in client: `ready`, then per input line a progress line and the seconds as JSON;
-# on the line "die" it writes an error and exits 3.
+# given a number N, the round after the Nth writes an error instead and exits 3.
 FAKE_CLIENT = """
 import json, sys
+rounds = int(sys.argv[1]) if len(sys.argv) > 1 else None
 print("ready", flush=True)
 for n, line in enumerate(sys.stdin, 1):
-    if line.strip() == "die":
+    if rounds is not None and n > rounds:
         print("boom: the server went away", file=sys.stderr)
         raise SystemExit(3)
     print("  publish t: 10 rows copied", flush=True)
@@ -77,13 +78,12 @@ def test_connect_publisher_keeps_one_client_for_every_round(tmp_path: Path) -> N
 
 
 def test_connect_publisher_names_the_clients_last_error(tmp_path: Path) -> None:
-    publisher = ConnectPublisher([sys.executable, "-c", FAKE_CLIENT], tmp_path / "c.log", "sc://x")
-    assert publisher.process.stdin is not None
-    publisher.process.stdin.write("die\n")
-    publisher.process.stdin.flush()
+    command = [sys.executable, "-c", FAKE_CLIENT, "1"]
+    publisher = ConnectPublisher(command, tmp_path / "c.log", "sc://x")
+    assert publisher() == (1, 0.5, 0.25)
 
     with pytest.raises(RuntimeError, match="sc://x exited 3: boom: the server went away"):
-        publisher._reply("[")
+        publisher()
 
 
 def test_report_gives_each_sessions_first_publish_apart() -> None:
